@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { freePort, startProcess } from '../test/support/processes.ts';
+import { load, type LoadResult } from './load.ts';
+import { benchDatabase } from './services.ts';
+
+const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+export interface ClickPathBench {
+  bare: LoadResult;
+  full: LoadResult;
+  rounds: Array<{ bare: number; full: number }>;
+  ratio: number;
+  queued: number;
+}
+
+/**
+ * The full click path (production config: Postgres, Redis, warm cache) against a bare
+ * Hono route answering the same 302, alternated in one run so machine noise hits both.
+ */
+export async function benchClickPath(opts: { adminUrl: string; redisUrl: string; seconds: number; rounds: number }): Promise<ClickPathBench> {
+  const db = await benchDatabase(opts.adminUrl);
+  const sql = postgres(db.url, { max: 1 });
+  const redis = new Redis(opts.redisUrl);
+  const queueKey = `clicktrack_bench:${process.pid}:click_queue`;
+  const [bareport, fullPort] = [await freePort(), await freePort()];
+  const node = process.execPath;
+  const bareServer = await startProcess(node, ['bench/bare-server.ts'], { PORT: String(bareport) }, /web listening/);
+  const fullServer = await startProcess(
+    node,
+    ['src/web/index.ts'],
+    { PORT: String(fullPort), DATABASE_URL: db.url, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
+    /web listening/,
+  );
+  try {
+    await sql`insert into campaign_links (slug, campaign, targets) values ('bench', 'bench', ${sql.json({ ios: 'https://apps.apple.com/app/id284882215', default: 'https://example.com' })})`;
+    const headers = { 'user-agent': IPHONE_UA };
+    const bareUrl = `http://127.0.0.1:${bareport}/t/click/bench?adid=44566636-6BC5-48DE-B4AE-7DF9DF06B356&click=c-8842&utm_source=bench`;
+    const fullUrl = `http://127.0.0.1:${fullPort}/t/click/bench?adid=44566636-6BC5-48DE-B4AE-7DF9DF06B356&click=c-8842&utm_source=bench`;
+    // Warm up both (JIT, link cache, connections); not counted.
+    await load(bareUrl, 3, headers);
+    await load(fullUrl, 3, headers);
+    await redis.del(queueKey);
+
+    const bare: LoadResult[] = [];
+    const full: LoadResult[] = [];
+    for (let round = 0; round < opts.rounds; round++) {
+      bare.push(await load(bareUrl, opts.seconds, headers));
+      full.push(await load(fullUrl, opts.seconds, headers));
+    }
+    const redirects = full.reduce((sum, r) => sum + r.redirects, 0);
+    // Every answered click must be in Redis; give in-flight pushes a moment to land.
+    let queued = 0;
+    for (let i = 0; i < 50 && queued < redirects; i++) {
+      queued = await redis.llen(queueKey);
+      if (queued < redirects) await new Promise((r) => setTimeout(r, 100));
+    }
+    const best = (runs: LoadResult[]) => runs.reduce((a, b) => (a.requestsPerSecond >= b.requestsPerSecond ? a : b));
+    const bareBest = best(bare);
+    const fullBest = best(full);
+    return {
+      rounds: bare.map((b, i) => ({ bare: b.requestsPerSecond, full: full[i]!.requestsPerSecond })),
+      bare: bareBest,
+      full: fullBest,
+      // Each round pairs a bare run with the full run right after it, so both see the same noise.
+      ratio: medianOf(bare.map((b, i) => full[i]!.requestsPerSecond / b.requestsPerSecond)),
+      queued: queued - redirects,
+    };
+  } finally {
+    await Promise.all([bareServer.stop(), fullServer.stop()]);
+    await redis.del(queueKey);
+    redis.disconnect();
+    await sql.end();
+    await db.drop();
+  }
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

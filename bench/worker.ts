@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { startKafka } from '../scripts/kafka/broker.ts';
+import { encodeLine } from '../src/shared/click-line.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { loadWorkerConfig } from '../src/worker/config.ts';
+import { startWorkerRuntime } from '../src/worker/runtime.ts';
+import { freePort } from '../test/support/processes.ts';
+import { USER_AGENTS } from './user-agents.ts';
+
+export interface WorkerBench {
+  lines: number;
+  plain: number;
+  enriched: number;
+  /** Median over rounds of enriched / plain, each pair run back to back. */
+  ratio: number;
+}
+
+function makeLines(n: number): string[] {
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: n }, (_, i) =>
+    encodeLine({
+      // Random public-looking IPv4 addresses: GeoIP lookups are not all the same one.
+      ip: `${(i * 7919) % 223 + 1}.${(i * 104729) % 256}.${(i * 31) % 256}.${i % 256}`,
+      ts: now,
+      topic: 'clicks',
+      type: '/t/click',
+      params: { click_id: randomUUID(), link_id: '1', slug: 'bench', campaign: 'bench', platform: 'ios', adid: randomUUID() },
+      userAgent: USER_AGENTS[i % USER_AGENTS.length]!,
+    }),
+  );
+}
+
+/** Lines per second from a pre-filled list into Kafka, with and without enrichment. */
+export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; lines: number; rounds: number }): Promise<WorkerBench> {
+  let kafkaUrl = opts.kafkaUrl;
+  let stopKafka = async () => {};
+  if (!kafkaUrl) {
+    const dataDir = `.kafka/bench-${process.pid}`;
+    const broker = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir });
+    kafkaUrl = broker.bootstrap;
+    stopKafka = async () => {
+      await broker.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  }
+  const redis = new Redis(opts.redisUrl);
+  const lines = makeLines(opts.lines);
+  const logger = createLogger('warn', 'bench');
+  const run = async (enrich: boolean): Promise<number> => {
+    const queueKey = `clicktrack_bench:${randomUUID()}`;
+    for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
+    const config = loadWorkerConfig({ REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl, KAFKA_PREFIX: `bench_${process.pid}_`, METRICS_LOG_INTERVAL_MS: '0' });
+    const worker = await startWorkerRuntime(config, logger, { enrich });
+    const started = performance.now();
+    void worker.run();
+    while ((await worker.metrics.summary()).delivered < lines.length) await new Promise((r) => setTimeout(r, 10));
+    const seconds = (performance.now() - started) / 1000;
+    await worker.stop();
+    await redis.del(queueKey);
+    return lines.length / seconds;
+  };
+  try {
+    await run(true); // warm-up: topic creation, JIT, UA cache
+    const plain: number[] = [];
+    const enriched: number[] = [];
+    for (let r = 0; r < opts.rounds; r++) {
+      plain.push(await run(false));
+      enriched.push(await run(true));
+    }
+    const ratios = plain.map((p, i) => enriched[i]! / p).sort((a, b) => a - b);
+    return { lines: opts.lines, plain: Math.max(...plain), enriched: Math.max(...enriched), ratio: ratios[Math.floor(ratios.length / 2)]! };
+  } finally {
+    redis.disconnect();
+    await stopKafka();
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { z } from 'zod';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { createDb, createSql, type Database } from './client.ts';
+import { MIGRATIONS_FOLDER } from './migrate.ts';
+import * as schema from './schema.ts';
+import { optionalString, optionalUrl } from '../shared/env.ts';
+
+/** LISTEN as both drivers can do it; `onListen` runs on every (re)connection. */
+export interface NotificationSource {
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<{ unlisten(): Promise<void> }>;
+}
+
+/** What a process needs of its database, whichever driver is behind it. */
+export interface DatabaseHandle {
+  readonly kind: 'postgres' | 'embedded';
+  readonly db: Database;
+  readonly notifications: NotificationSource;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openPostgres(databaseUrl: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): DatabaseHandle {
+  const sql = createSql(databaseUrl, options);
+  return {
+    kind: 'postgres',
+    db: createDb(sql),
+    // postgres.js re-listens by itself after a lost connection and calls onListen again.
+    notifications: { listen: (channel, onNotify, onListen) => sql.listen(channel, onNotify, onListen) },
+    ping: async () => void (await sql`select 1`),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Postgres compiled to WebAssembly, in this process, kept in `dataDir`: the same schema
+ * and migrations as production, for trying the service with nothing installed.
+ */
+export async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
+  mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir);
+  const db = drizzle(pg, { schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return {
+    kind: 'embedded',
+    db,
+    notifications: {
+      async listen(channel, onNotify, onListen) {
+        const unlisten = await pg.listen(channel, onNotify);
+        onListen();
+        return { unlisten: () => unlisten() };
+      },
+    },
+    ping: async () => void (await pg.query('select 1')),
+    close: () => pg.close(),
+  };
+}
+
+/** The settings that say which database a process uses, for each entry point's schema. */
+export const databaseEnvShape = {
+  NODE_ENV: optionalString,
+  DATABASE_URL: optionalUrl,
+  DATA_DIR: z.preprocess((v) => v || undefined, z.string().default('.data')),
+};
+
+/** For a schema's `superRefine`: production never falls back to the embedded database. */
+export function requireDatabaseInProduction(env: { NODE_ENV?: string | undefined; DATABASE_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (!env.DATABASE_URL && env.NODE_ENV === 'production') {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when NODE_ENV=production' });
+  }
+}
+
+export function embeddedDatabaseDir(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}
+
+/** `DATABASE_URL` when set, else the embedded database `npm start` keeps in `DATA_DIR`. */
+export async function openDatabase(
+  settings: { DATABASE_URL?: string | undefined; DATA_DIR: string },
+  options: { max?: number; connectTimeoutSeconds?: number } = {},
+): Promise<DatabaseHandle> {
+  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL, options) : openEmbedded(embeddedDatabaseDir(settings.DATA_DIR));
+}

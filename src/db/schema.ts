@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
+
+/** Store targets by the platform chosen at click time; `default` is the web target. */
+export interface LinkTargets {
+  ios?: string;
+  android?: string;
+  default?: string;
+}
+
+export const campaignLinks = pgTable(
+  'campaign_links',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    slug: varchar('slug', { length: 64 }).notNull().unique(),
+    campaign: text('campaign'),
+    adgroup: text('adgroup'),
+    ad: text('ad'),
+    network: text('network'),
+    campaignUrl: varchar('campaign_url', { length: 1024 }),
+    targets: jsonb('targets').$type<LinkTargets>().notNull(),
+    // Minutes after a click during which an install may be attributed to it.
+    attributionWindowIdfa: integer('attribution_window_idfa').notNull().default(10080),
+    attributionWindowFingerprint: integer('attribution_window_fingerprint').notNull().default(1440),
+    country: text('country'),
+    device: text('device'),
+    userId: text('user_id'),
+    // Store parameters added to targets at click time: Play `referrer`, App Store `ct`/`pt`.
+    storeParams: boolean('store_params').notNull().default(true),
+    appStoreCampaignToken: varchar('app_store_campaign_token', { length: 40 }),
+    appStoreProviderToken: varchar('app_store_provider_token', { length: 64 }),
+    // Pass the visitor's query string on to the target.
+    forwardQuery: boolean('forward_query').notNull().default(false),
+    // Deleted links keep their slug reserved, so old clicks never point at a new link.
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('campaign_links_campaign_idx').on(t.campaign), index('campaign_links_created_at_idx').on(sql`${t.createdAt} desc`)],
+);
+
+export type CampaignLinkRow = typeof campaignLinks.$inferSelect;
+export type NewCampaignLinkRow = typeof campaignLinks.$inferInsert;
+
+/** Postgres channel the links table notifies on; payload: the slug that changed. */
+export const LINK_CHANGES_CHANNEL = 'campaign_links_changed';

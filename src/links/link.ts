@@ -1,0 +1,25 @@
+import type { LinkTargets } from '../db/schema.ts';
+
+export type { LinkTargets };
+
+/** What the click path needs of a campaign link; cached per slug in every web process. */
+export interface Link {
+  id: number;
+  slug: string;
+  campaign: string | null;
+  adgroup: string | null;
+  ad: string | null;
+  network: string | null;
+  targets: LinkTargets;
+  attributionWindowIdfa: number;
+  attributionWindowFingerprint: number;
+  storeParams: boolean;
+  appStoreCampaignToken: string | null;
+  appStoreProviderToken: string | null;
+  forwardQuery: boolean;
+}
+
+/** Finds a link by slug; null when there is none. Throws when the store is unreachable. */
+export interface LinkSource {
+  findBySlug(slug: string): Promise<Link | null>;
+}

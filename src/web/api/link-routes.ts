@@ -1,0 +1,152 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  createLinkSchema,
+  linkSchema,
+  listQuerySchema,
+  targetWarnings,
+  toLinkJson,
+  updateLinkSchema,
+} from '../../links/link-schemas.ts';
+import { LinkStoreError, type LinkRecord, type LinkStore } from '../../links/link-store.ts';
+import { errorSchema, STORE_ERROR_STATUS, storeErrorBody, validationBody } from './api-errors.ts';
+
+const Link = linkSchema.openapi('Link');
+const Warning = z
+  .object({ field: z.string(), message: z.string() })
+  .openapi('Warning', { description: 'Saved, but probably not what was meant' });
+const SavedLink = Link.extend({ warnings: z.array(Warning) }).openapi('SavedLink');
+const LinkPage = z
+  .object({
+    data: z.array(Link),
+    next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next (older) page; null on the last page' }),
+    total: z.number().int().openapi({ description: 'Links matching the filters, over all pages' }),
+  })
+  .openapi('LinkPage');
+const CreateLink = createLinkSchema.openapi('CreateLink');
+const UpdateLink = updateLinkSchema.openapi('UpdateLink');
+const LinkRef = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: 'The numeric id or the slug', example: '42' }),
+});
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const problem = (description: string) => json(errorSchema, description);
+const security = [{ bearerAuth: [] }];
+const denied = { 401: problem('Missing or wrong API key'), 503: problem('API_KEY is not set on the server') };
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/links',
+  summary: 'List links, newest first',
+  security,
+  request: { query: listQuerySchema },
+  responses: { 200: json(LinkPage, 'A page of links'), 400: problem('A query parameter is invalid'), ...denied },
+});
+
+const createLinkRoute = createRoute({
+  method: 'post',
+  path: '/links',
+  summary: 'Create a link',
+  security,
+  request: { body: { ...json(CreateLink, 'The new link'), required: true } },
+  responses: {
+    201: json(SavedLink, 'Created; `warnings` points out likely mistakes that were saved anyway'),
+    400: problem('A field is invalid; the message names it'),
+    409: problem('The slug is taken (possibly by a deleted link)'),
+    ...denied,
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/links/{id}',
+  summary: 'Get a link by id or slug',
+  security,
+  request: { params: LinkRef },
+  responses: { 200: json(Link, 'The link'), 404: problem('No such link, or it was deleted'), ...denied },
+});
+
+const updateRoute = createRoute({
+  method: 'patch',
+  path: '/links/{id}',
+  summary: 'Change some fields of a link',
+  description: 'Only the fields sent change. `targets` is merged: a URL sets that platform, null removes it. The slug cannot change.',
+  security,
+  request: { params: LinkRef, body: { ...json(UpdateLink, 'The fields to change'), required: true } },
+  responses: {
+    200: json(SavedLink, 'The changed link'),
+    400: problem('A field is invalid; the message names it'),
+    404: problem('No such link, or it was deleted'),
+    ...denied,
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/links/{id}',
+  summary: 'Delete a link',
+  description: 'A soft delete: the tracking URL stops redirecting within a second, and the slug stays reserved.',
+  security,
+  request: { params: LinkRef },
+  responses: { 204: { description: 'Deleted' }, 404: problem('No such link, or it was already deleted'), ...denied },
+});
+
+const saved = (link: LinkRecord) => ({ ...toLinkJson(link), warnings: targetWarnings(link.targets) });
+
+/** Status and body for a refusal of the store; anything else is a bug and goes to onError. */
+function refusal(err: unknown) {
+  if (!(err instanceof LinkStoreError)) throw err;
+  return { body: storeErrorBody(err), status: STORE_ERROR_STATUS[err.code] };
+}
+
+export function createLinkRoutes(store: LinkStore): OpenAPIHono {
+  const app = new OpenAPIHono({
+    // Every 400 names the field, in the same words the admin UI and the CLI use.
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationBody(result.error), 400);
+    },
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const page = await store.list(c.req.valid('query'));
+    return c.json({ data: page.links.map(toLinkJson), next_cursor: page.nextCursor, total: page.total }, 200);
+  });
+
+  app.openapi(createLinkRoute, async (c) => {
+    try {
+      const link = await store.create(c.req.valid('json'));
+      c.header('location', `${c.req.path}/${link.id}`);
+      return c.json(saved(link), 201);
+    } catch (err) {
+      const { body, status } = refusal(err);
+      return c.json(body, status === 409 ? 409 : 400);
+    }
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const ref = c.req.valid('param').id;
+    const link = await store.find(ref);
+    if (!link) return c.json({ error: 'not_found', message: `no link with id or slug ${JSON.stringify(ref)}` }, 404);
+    return c.json(toLinkJson(link), 200);
+  });
+
+  app.openapi(updateRoute, async (c) => {
+    try {
+      const link = await store.update(c.req.valid('param').id, c.req.valid('json'));
+      return c.json(saved(link), 200);
+    } catch (err) {
+      const { body, status } = refusal(err);
+      return c.json(body, status === 404 ? 404 : 400);
+    }
+  });
+
+  app.openapi(deleteRoute, async (c) => {
+    try {
+      await store.remove(c.req.valid('param').id);
+      return c.body(null, 204);
+    } catch (err) {
+      return c.json(refusal(err).body, 404);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import type { LinkStore } from '../links/link-store.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createAdminApp } from './admin/index.ts';
+import { createApiApp } from './api/index.ts';
+import type { WebMetrics } from './metrics.ts';
+import { createClickRoute, type ClickRouteDeps } from './routes/click.ts';
+import { createHealthRoute, type ProbeGroup } from './routes/health.ts';
+import { createImpressionRoute } from './routes/impression.ts';
+import { createMetricsRoute } from './routes/metrics.ts';
+import { createStaticRoute } from './routes/static.ts';
+
+export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
+  metrics: WebMetrics;
+  readiness: ProbeGroup[];
+  logger: Logger;
+  /** Links for the admin API and UI; the click path reads through `links` (the cache). */
+  linkStore: LinkStore;
+  /** Unset: `/api/v1/links` and `/admin` answer 503 saying so. */
+  apiKey: string | undefined;
+  /** Origin for the tracking URLs the admin UI shows; else taken from the request. */
+  publicUrl?: string | undefined;
+}
+
+/** Builds the web app without opening a port, so tests drive it with `app.request()`. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.route('/', createClickRoute(deps));
+  app.route('/api/v1', createApiApp(deps));
+  app.route('/admin', createAdminApp(deps));
+  app.route('/', createImpressionRoute({ ...deps, newImpressionId: deps.newClickId }));
+  app.route('/', createHealthRoute({ groups: deps.readiness }));
+  app.route('/', createStaticRoute());
+  app.route('/', createMetricsRoute(deps.metrics.registry));
+  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => {
+    deps.logger.error({ err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: 'internal', message: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import { clientIp } from '../client-ip.ts';
+import { truncateIp, wantsPrivacy, type IpPrivacy } from './privacy.ts';
+
+export interface VisitorAddress {
+  /** The address to queue: truncated when `privacy` is set, so the full one never leaves the process. */
+  ip: string;
+  privacy: boolean;
+}
+
+type Incoming = { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined> };
+
+function incoming(c: Context): Incoming | undefined {
+  return (c.env as { incoming?: Incoming } | undefined)?.incoming;
+}
+
+// On a real socket, Node's own header object (names already lower case) is read directly:
+// three lookups per click through the Fetch Headers wrapper cost measurably more.
+function header(c: Context, raw: Incoming | undefined, name: string): string | undefined {
+  if (!raw?.headers) return c.req.header(name);
+  const value = raw.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function visitorAddress(c: Context, trustProxy: number, ipPrivacy: IpPrivacy): VisitorAddress {
+  const raw = incoming(c);
+  const ip = clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
+  const privacy = wantsPrivacy(ipPrivacy, header(c, raw, 'sec-gpc'), header(c, raw, 'dnt'));
+  return privacy ? { ip: truncateIp(ip), privacy } : { ip, privacy };
+}

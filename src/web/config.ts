@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { intWithDefault, optionalString, optionalUrl, parseEnv, redisUrlsFrom } from '../shared/env.ts';
+import { drainEnvShape, workerIdFrom, type DrainSettings } from '../worker/config.ts';
+
+const schema = z
+  .looseObject({
+    // The web process drains clicks itself in the embedded default, so it reads the
+    // drain settings too (Kafka, GeoIP, batch size).
+    ...drainEnvShape,
+    PORT: intWithDefault(3000, 1),
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    API_KEY: optionalString,
+    // The address people reach the service at, for the tracking URLs the admin UI shows.
+    PUBLIC_URL: optionalUrl,
+    NOT_FOUND_URL: optionalUrl,
+    ERROR_PAGE_URL: optionalUrl,
+    TRUST_PROXY: intWithDefault(0),
+    WEB_CONCURRENCY: intWithDefault(1, 1),
+    LINK_CACHE_TTL_MS: intWithDefault(60_000, 1),
+    LINK_CACHE_NEGATIVE_TTL_MS: intWithDefault(5_000, 1),
+    LINK_CACHE_MAX_ENTRIES: intWithDefault(50_000, 1),
+    LINK_LOOKUP_TIMEOUT_MS: intWithDefault(1_000, 1),
+    CLICK_PUSH_TIMEOUT_MS: intWithDefault(50, 1),
+    CLICK_BUFFER_MAX_LINES: intWithDefault(100_000, 1),
+    SHUTDOWN_TIMEOUT_MS: intWithDefault(25_000, 1),
+    // `truncate` queues every visitor's address cut to its network (/24, /48), as a click
+    // with Sec-GPC: 1 or DNT: 1 always is.
+    IP_PRIVACY: z.preprocess((v) => v || undefined, z.enum(['off', 'truncate']).default('off')),
+    // App Store provider token (`pt`) for links that set none of their own.
+    APP_STORE_PROVIDER_TOKEN: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    // Production never falls back to an embedded part: a missing setting stops the process.
+    if (env.NODE_ENV !== 'production') return;
+    const why = 'required when NODE_ENV=production';
+    if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: why });
+    if (redisUrlsFrom(env).length === 0) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: why });
+    if (!env.API_KEY) ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: why });
+  });
+
+export type WebConfig = z.infer<typeof schema> & DrainSettings;
+
+export function loadWebConfig(env: NodeJS.ProcessEnv): WebConfig {
+  const config = parseEnv(schema, env);
+  return { ...config, redisUrls: redisUrlsFrom(env), workerId: workerIdFrom(config) };
+}

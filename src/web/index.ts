@@ -1,0 +1,61 @@
+import cluster from 'node:cluster';
+import { serve } from '@hono/node-server';
+import { ConfigError } from '../shared/env.ts';
+import { createLogger } from '../shared/logger.ts';
+import { startBanner } from './banner.ts';
+import { loadWebConfig, type WebConfig } from './config.ts';
+import { startWebRuntime } from './runtime.ts';
+
+function loadConfigOrExit(): WebConfig {
+  try {
+    return loadWebConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.LOG_LEVEL, 'web');
+// Embedded parts live inside one process (PGlite's files, the in-memory queue): no forks.
+const embedded = !config.DATABASE_URL || config.redisUrls.length === 0;
+const processes = embedded ? 1 : config.WEB_CONCURRENCY;
+
+if (processes > 1 && cluster.isPrimary) {
+  // Each web process has its own link cache and click buffer; Postgres notifications keep
+  // the caches in step, so no state is shared between them.
+  for (let i = 0; i < processes; i++) cluster.fork();
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, 'web process died; starting another');
+    cluster.fork();
+  });
+  // `on`, not `once`: Heroku may send SIGTERM more than once, and a second signal with no
+  // handler would kill the process mid-shutdown.
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(sig);
+    });
+  }
+} else {
+  const runtime = await startWebRuntime(config, logger);
+  const server = serve({ fetch: runtime.app.fetch, port: config.PORT }, (info) => {
+    logger.info({ port: info.port, embedded: runtime.parts.embedded }, 'web listening');
+    if (embedded || runtime.parts.embedded.apiKeyFile) console.log(startBanner(info.port, runtime.parts, config.DATA_DIR));
+  });
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new connections, flushing buffered clicks');
+    server.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,102 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LookupOutcome } from '../links/link-cache.ts';
+import type { ClickQueueObserver } from '../queue/click-queue.ts';
+
+/** One registry per app instance, so tests and cluster workers never share counters. */
+export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const clicks = new Counter({
+    name: 'clicks_total',
+    help: 'Clicks answered, by platform chosen and outcome',
+    labelNames: ['platform', 'outcome'] as const,
+    registers,
+  });
+  const clickChildren = new Map<string, ReturnType<typeof clicks.labels>>();
+  const redirectSeconds = new Histogram({
+    name: 'click_redirect_duration_seconds',
+    help: 'Time from request to redirect on the click route',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+  const linkLookups = new Counter({
+    name: 'link_cache_lookups_total',
+    help: 'Link lookups by outcome: hit, miss (went to Postgres), stale (Postgres failed, served the last known link)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const pushFailures = new Counter({
+    name: 'click_queue_push_failures_total',
+    help: 'Pushes to a click store that failed or stalled',
+    labelNames: ['store'] as const,
+    registers,
+  });
+  const bufferedLines = new Counter({
+    name: 'click_queue_buffered_total',
+    help: 'Lines that went to the in-memory buffer because no store took them in time',
+    registers,
+  });
+  const droppedLines = new Counter({
+    name: 'click_queue_dropped_total',
+    help: 'Lines dropped because the in-memory buffer was full',
+    registers,
+  });
+  // Counted in plain numbers and handed over on scrape: a network whose macro is broken
+  // sends a bad id with every click, and Counter.inc costs more than the whole id check.
+  const pendingInvalidAdIds = new Map<string, number>();
+  new Counter({
+    name: 'click_invalid_ad_ids_total',
+    help: 'Advertising ids a visitor sent that were not used (malformed, or the all-zero opt-out id); the click still redirects',
+    labelNames: ['field', 'reason'] as const,
+    registers,
+    collect() {
+      for (const [key, n] of pendingInvalidAdIds) {
+        if (n === 0) continue;
+        const [field = '', reason = ''] = key.split('\0');
+        this.inc({ field, reason }, n);
+        pendingInvalidAdIds.set(key, 0);
+      }
+    },
+  });
+  const impressions = new Counter({
+    name: 'impressions_total',
+    help: 'Impression pixels answered, by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const bufferSize = new Gauge({
+    name: 'click_queue_buffer_lines',
+    help: 'Lines waiting in the in-memory buffer',
+    registers,
+  });
+
+  const queueObserver: ClickQueueObserver = {
+    pushFailed: (store) => pushFailures.inc({ store }),
+    buffered: (n) => bufferedLines.inc(n),
+    dropped: (n) => droppedLines.inc(n),
+    bufferSize: (n) => bufferSize.set(n),
+  };
+
+  return {
+    registry,
+    queueObserver,
+    onLinkLookup: (outcome: LookupOutcome) => linkLookups.inc({ outcome }),
+    invalidAdId: (field: string, reason: string) => {
+      const key = `${field}\0${reason}`;
+      pendingInvalidAdIds.set(key, (pendingInvalidAdIds.get(key) ?? 0) + 1);
+    },
+    impressionAnswered: (outcome: string) => impressions.inc({ outcome }),
+    clickAnswered: (platform: string, outcome: string, seconds: number) => {
+      // Label sets are few; resolving a child once spares hashing the labels on every click.
+      const key = `${platform}\0${outcome}`;
+      let child = clickChildren.get(key);
+      if (!child) clickChildren.set(key, (child = clicks.labels(platform, outcome)));
+      child.inc();
+      redirectSeconds.observe(seconds);
+    },
+  };
+}
+
+export type WebMetrics = ReturnType<typeof createWebMetrics>;

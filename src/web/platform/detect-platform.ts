@@ -1,0 +1,106 @@
+import { LRUCache } from 'lru-cache';
+import UAParser from 'ua-parser-js';
+
+export type Platform = 'ios' | 'android' | 'web';
+
+export type PlatformDetector = (userAgent: string, clientHintPlatform?: string | null) => Platform;
+
+const DEFAULT_CACHE_SIZE = 10_000;
+
+// ua-parser-js reads only the first 500 characters, and real browsers stay well under that.
+// Caching longer strings would let a single client pin megabytes of junk keys in the LRU.
+const MAX_CACHED_UA_LENGTH = 500;
+
+// Sec-CH-UA-Platform values Chromium sends, spelled as sent. Chromium freezes most of the UA
+// string, so its own platform hint is the better witness; "Unknown" and anything new fall
+// through to the UA.
+const HINT_VALUES: ReadonlyArray<readonly [string, Platform]> = [
+  ['Android', 'android'],
+  ['iOS', 'ios'],
+  ['Windows', 'web'],
+  ['macOS', 'web'],
+  ['Linux', 'web'],
+  ['Chrome OS', 'web'],
+  ['Chromium OS', 'web'],
+  ['Fuchsia', 'web'],
+];
+// The header arrives as e.g. "Android" with its quotes; matching that verbatim first keeps the
+// common case to one Map lookup, without trimming or lower-casing.
+const HINTS_AS_SENT: ReadonlyMap<string, Platform> = new Map(HINT_VALUES.map(([v, p]) => [`"${v}"`, p]));
+const HINTS_NORMALISED: ReadonlyMap<string, Platform> = new Map(HINT_VALUES.map(([v, p]) => [v.toLowerCase(), p]));
+
+// Families where ua-parser-js 1.0 gives the wrong answer for a store redirect, each confirmed
+// against the installed version. Checked before parsing; the first match wins.
+const OVERRIDES: ReadonlyArray<readonly [RegExp, Platform]> = [
+  // JioPhone (KaiOS) writes "Android;" before "KAIOS/2.5", and the parser keeps the first OS
+  // token it meets. KaiOS cannot install Android apps.
+  [/KAIOS\//i, 'web'],
+  // Opera Mini on J2ME feature phones: "J2ME/MIDP; Opera" trips the parser's "iPod; Opera"
+  // pattern ([adehimnop]{4,7}; opera) and comes back as iOS.
+  [/\bJ2ME\//, 'web'],
+  // Kindle Fire's Silk in its default desktop mode drops the Android token and claims Linux
+  // (KFTT) or Mac OS (first generation). Fire OS is an Android fork.
+  [/\bSilk\//, 'android'],
+  // Older UC Browser builds (the UCWEB/2.0 UA) abbreviate Android to "Adr 4.0.4"; the parser
+  // finds no OS at all.
+  [/\bAdr \d/, 'android'],
+];
+
+// Everything else is web. That includes:
+// - Windows Phone, whose UA also says "Android" (and on 8.1 "iPhone OS"): the parser's Windows
+//   Phone rule runs first, so it is already right.
+// - OpenHarmony, i.e. HarmonyOS NEXT, which cannot run Android apps. Older HarmonyOS (2-4) puts
+//   "Android NN" in the UA, runs APKs, and is reported as "HarmonyOS": that one is android.
+// - iPadOS Safari, which by default asks for desktop sites with a Mac UA that is byte-for-byte
+//   what a Mac sends; nothing server-side tells them apart, so those iPads get the web target.
+// Bots are not special-cased: most carry no OS and land on web, while crawlers that emulate a
+// phone (Googlebot smartphone, bingbot mobile) get that phone's platform, i.e. the same redirect
+// a real visitor on that device gets. Filtering bots out of click counts happens elsewhere.
+const OS_PLATFORMS: ReadonlyMap<string, Platform> = new Map([
+  ['iOS', 'ios'],
+  ['Android', 'android'],
+  ['Android-x86', 'android'],
+  ['HarmonyOS', 'android'],
+]);
+
+function platformFromHint(hint: string | null | undefined): Platform | undefined {
+  if (!hint) return undefined;
+  const exact = HINTS_AS_SENT.get(hint);
+  if (exact) return exact;
+  let value = hint.trim();
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  return HINTS_NORMALISED.get(value.trim().toLowerCase());
+}
+
+export function createPlatformDetector(opts?: { cacheSize?: number }): PlatformDetector {
+  const cache = new LRUCache<string, Platform>({ max: opts?.cacheSize ?? DEFAULT_CACHE_SIZE });
+  // One parser reused through setUA: the constructor builds a dozen closures per instance,
+  // and getOS() runs only the OS regexes (browser, engine and device are never touched).
+  const parser = new UAParser();
+
+  const parse = (ua: string): Platform => {
+    for (const [pattern, platform] of OVERRIDES) {
+      if (pattern.test(ua)) return platform;
+    }
+    const name = parser.setUA(ua).getOS().name;
+    if (name !== undefined) return OS_PLATFORMS.get(name) ?? 'web';
+    // Bare device tokens (`curl -A iPhone`, some SDKs' own agents) name no OS version,
+    // which the parser needs; the original system sent them to the store all the same.
+    if (/\b(iPhone|iPad|iPod)\b/.test(ua)) return 'ios';
+    if (/\bAndroid\b/.test(ua)) return 'android';
+    return 'web';
+  };
+
+  return (userAgent, clientHintPlatform) => {
+    const hinted = platformFromHint(clientHintPlatform);
+    if (hinted) return hinted;
+    if (!userAgent) return 'web';
+    if (userAgent.length > MAX_CACHED_UA_LENGTH) return parse(userAgent.slice(0, MAX_CACHED_UA_LENGTH));
+    let platform = cache.get(userAgent);
+    if (platform === undefined) {
+      platform = parse(userAgent);
+      cache.set(userAgent, platform);
+    }
+    return platform;
+  };
+}

@@ -1,0 +1,75 @@
+import { Hono } from 'hono';
+import { readAdIds } from '../click/ad-ids.ts';
+import { chooseTarget } from '../click/choose-target.ts';
+import { clickParams } from '../click/click-params.ts';
+import { createRedirectBuilder } from '../click/redirect-url.ts';
+import type { WebMetrics } from '../metrics.ts';
+import { cachedLink, eventLine, type EventRouteDeps } from './event-route.ts';
+
+export interface ClickRouteDeps extends EventRouteDeps {
+  metrics: Pick<WebMetrics, 'clickAnswered' | 'invalidAdId'>;
+  /** `APP_STORE_PROVIDER_TOKEN`, the App Store `pt` for links without their own. */
+  appStoreProviderToken?: string | undefined;
+  notFoundUrl?: string | undefined;
+  errorPageUrl?: string | undefined;
+  newClickId: () => string;
+}
+
+export const CLICK_TOPIC = 'clicks';
+export const CLICK_TYPE = '/t/click';
+
+// A cached redirect is a lost click; the visitor's query may carry ad ids that must not
+// leak to the target through the Referer header.
+const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
+}
+
+export function createClickRoute(deps: ClickRouteDeps): Hono {
+  const { links, queue, metrics, logger } = deps;
+  const buildRedirect = createRedirectBuilder({ appStoreProviderToken: deps.appStoreProviderToken });
+
+  const notFound = (): Response =>
+    deps.notFoundUrl ? redirect(deps.notFoundUrl) : new Response('Link not found\n', { status: 404, headers: NO_STORE });
+
+  // Hono serves HEAD through the GET handler; unfurlers send HEAD, so only GET is a click.
+  return new Hono().get('/t/click/:slug', async (c) => {
+    const started = performance.now();
+    const answer = (response: Response, platform: string, outcome: string): Response => {
+      metrics.clickAnswered(platform, outcome, (performance.now() - started) / 1000);
+      return response;
+    };
+    try {
+      const slug = c.req.param('slug');
+      let link = cachedLink(links, slug);
+      if (link === undefined) link = await links.get(slug);
+      if (!link) return answer(notFound(), 'none', 'unknown_link');
+
+      const userAgent = c.req.header('user-agent') ?? '';
+      const platform = deps.detectPlatform(userAgent, c.req.header('sec-ch-ua-platform'));
+      const target = chooseTarget(link.targets, platform);
+      if (!target) return answer(notFound(), platform, 'no_target');
+
+      const query = c.req.query();
+      const ids = readAdIds(query);
+      const clickId = deps.newClickId();
+      const redirectUrl = buildRedirect(link, target, { clickId, slug: link.slug, campaign: link.campaign, platform, adid: ids.adid, query });
+      if (c.req.method !== 'GET') return answer(redirect(redirectUrl), platform, 'head');
+
+      const line = eventLine(c, deps, { link, platform, userAgent, query, ids }, {
+        topic: CLICK_TOPIC,
+        type: CLICK_TYPE,
+        params: (attr) => clickParams({ clickId, link, platform, redirectUrl, visitorQuery: query, attribution: attr }),
+      });
+      const queued = await queue.push(line);
+      return answer(redirect(redirectUrl), platform, queued);
+    } catch (err) {
+      logger.error({ err, path: c.req.path }, 'click route failed');
+      const response = deps.errorPageUrl
+        ? redirect(deps.errorPageUrl)
+        : new Response('Something went wrong\n', { status: 500, headers: NO_STORE });
+      return answer(response, 'none', 'error');
+    }
+  });
+}

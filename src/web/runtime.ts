@@ -1,0 +1,81 @@
+import { randomUUIDv7 } from 'node:crypto';
+import type { Hono } from 'hono';
+import { createLinkCache } from '../links/link-cache.ts';
+import { listenForLinkChanges } from '../links/link-change-listener.ts';
+import { createLinkRepository } from '../links/link-repository.ts';
+import { createLinkStore } from '../links/link-store.ts';
+import { createClickQueue } from '../queue/click-queue.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createApp } from './app.ts';
+import type { WebConfig } from './config.ts';
+import { openWebParts, type WebParts } from './embedded.ts';
+import { createWebMetrics } from './metrics.ts';
+import { createPlatformDetector } from './platform/detect-platform.ts';
+
+export interface WebRuntime {
+  app: Hono;
+  parts: WebParts;
+  /** Resolves when link change notifications are flowing. */
+  listening: Promise<void>;
+  /** Stops listening for link changes, flushes buffered clicks, closes connections. */
+  close(): Promise<void>;
+}
+
+/** Wires the parts (production services or embedded stand-ins) into the app. */
+export async function startWebRuntime(config: WebConfig, logger: Logger): Promise<WebRuntime> {
+  const parts = await openWebParts(config, logger);
+  const { database, stores } = parts;
+  const metrics = createWebMetrics();
+  const links = createLinkCache(
+    createLinkRepository(database.db),
+    {
+      maxEntries: config.LINK_CACHE_MAX_ENTRIES,
+      ttlMs: config.LINK_CACHE_TTL_MS,
+      negativeTtlMs: config.LINK_CACHE_NEGATIVE_TTL_MS,
+      lookupTimeoutMs: config.LINK_LOOKUP_TIMEOUT_MS,
+    },
+    metrics.onLinkLookup,
+  );
+  const listener = listenForLinkChanges(database.notifications, links, logger);
+  const queue = createClickQueue(
+    stores,
+    logger,
+    { pushTimeoutMs: config.CLICK_PUSH_TIMEOUT_MS, bufferMaxLines: config.CLICK_BUFFER_MAX_LINES },
+    metrics.queueObserver,
+  );
+  const app = createApp({
+    links,
+    queue,
+    detectPlatform: createPlatformDetector(),
+    metrics,
+    logger,
+    trustProxy: config.TRUST_PROXY,
+    linkStore: createLinkStore(database.db),
+    apiKey: parts.apiKey,
+    publicUrl: config.PUBLIC_URL,
+    ipPrivacy: config.IP_PRIVACY,
+    appStoreProviderToken: config.APP_STORE_PROVIDER_TOKEN,
+    notFoundUrl: config.NOT_FOUND_URL,
+    errorPageUrl: config.ERROR_PAGE_URL,
+    newClickId: randomUUIDv7,
+    nowMs: Date.now,
+    readiness: [
+      { anyOf: [{ name: 'postgres', check: () => database.ping() }] },
+      { anyOf: stores.map((store) => ({ name: store.name, check: () => store.ping() })) },
+    ],
+  });
+
+  return {
+    app,
+    parts,
+    listening: listener.ready,
+    async close() {
+      await listener.stop();
+      const unsent = await queue.drain(config.SHUTDOWN_TIMEOUT_MS);
+      if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks no store would take');
+      await queue.close();
+      await parts.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { decodeLine, type EventLine } from '../shared/click-line.ts';
+import type { OutgoingMessage } from './sink/event-sink.ts';
+
+export type MessageFormat = 'json' | 'adtekio';
+
+export interface BatchDeps {
+  /** Turns a decoded line into the message value (JSON or the original text format). */
+  render: (line: EventLine, rawParams: string, nowMs: number) => string;
+  topicPrefix: string;
+}
+
+export interface PreparedBatch {
+  messages: OutgoingMessage[];
+  /** Dead-letter entries: the whole line and why it was refused, as JSON. */
+  invalid: string[];
+  /** Seconds each delivered line waited between the click and now. */
+  klags: number[];
+}
+
+/** Other event types carry their own id; a click is keyed by its click id for dedupe. */
+function messageKey(params: Record<string, string>): string | undefined {
+  return params.click_id || params.impression_id || params.event_id || params.id || undefined;
+}
+
+export function deadLetter(raw: string, reason: string, nowMs: number): string {
+  return JSON.stringify({ reason, line: raw, at: new Date(nowMs).toISOString() });
+}
+
+/** Decodes and renders one batch; a broken line never stops its batch-mates. */
+export function prepareBatch(raw: readonly string[], deps: BatchDeps, nowMs: number): PreparedBatch {
+  const batch: PreparedBatch = { messages: [], invalid: [], klags: [] };
+  for (const text of raw) {
+    const decoded = decodeLine(text);
+    if (!decoded.ok) {
+      batch.invalid.push(deadLetter(text, `${decoded.error.code}: ${decoded.error.message}`, nowMs));
+      continue;
+    }
+    const { line, rawParams } = decoded;
+    let value: string;
+    try {
+      value = deps.render(line, rawParams, nowMs);
+    } catch (err) {
+      batch.invalid.push(deadLetter(text, `render_failed: ${(err as Error).message}`, nowMs));
+      continue;
+    }
+    batch.messages.push({ topic: deps.topicPrefix + line.topic, key: messageKey(line.params), value });
+    batch.klags.push(Math.max(0, nowMs / 1000 - line.ts));
+  }
+  return batch;
+}

@@ -1,0 +1,169 @@
+import type { Logger } from '../../shared/logger.ts';
+import type { PreparedBatch } from '../batch.ts';
+import type { EventSink } from '../sink/event-sink.ts';
+import type { WorkList } from './reliable-list.ts';
+
+export interface DrainObserver {
+  delivered(batch: PreparedBatch, seconds: number): void;
+  produceFailed(): void;
+}
+
+export interface DrainLoopOptions {
+  batchSize: number;
+  /** How long one idle wait blocks in Redis; bounds how fast an idle loop notices stop(). */
+  blockSeconds?: number;
+  heartbeatTtlMs?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface DrainLoop {
+  /** Resolves when the loop has stopped and returned undelivered lines to the click list. */
+  run(): Promise<void>;
+  /** Takes no new batch; the current one is finished or returned within `deadlineMs`. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+const SLOTS = 2;
+
+/**
+ * take → prepare → produce → acknowledge, with the next batch taken while the current
+ * one is produced. Lines leave Redis only at `ack`, after the sink confirmed them, so a
+ * crash anywhere in the loop costs a re-delivery, never a loss.
+ */
+export function createDrainLoop(
+  list: WorkList,
+  /** The same list on a connection of its own, for the blocking idle wait. */
+  waitList: WorkList,
+  sink: EventSink,
+  prepare: (raw: string[], nowMs: number) => PreparedBatch,
+  logger: Logger,
+  observer: DrainObserver,
+  options: DrainLoopOptions,
+): DrainLoop {
+  const blockSeconds = options.blockSeconds ?? 1;
+  const ttlMs = options.heartbeatTtlMs ?? 15_000;
+  const backoffMaxMs = options.backoffMaxMs ?? 5_000;
+  let stopping = false;
+  let wakeUp: () => void = () => {};
+  let giveUp: (value: 'deadline') => void = () => {};
+  const stopDeadline = new Promise<'deadline'>((resolve) => (giveUp = resolve));
+  let done: Promise<void> | undefined;
+  let sinkDown = false;
+  let redisDown = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function keepAlive(): Promise<void> {
+    await list.heartbeat(SLOTS, ttlMs);
+    const moved = await list.recoverOrphans();
+    if (moved > 0) logger.warn({ lines: moved }, 'returned lines of a stopped worker to the click list');
+  }
+
+  /** True once the sink confirmed the batch; false when stop() gave up on it. */
+  async function deliver(batch: PreparedBatch): Promise<boolean> {
+    let backoffMs = options.backoffInitialMs ?? 250;
+    for (;;) {
+      const started = performance.now();
+      const attempt = sink.send(batch.messages).then(() => 'sent' as const);
+      try {
+        const outcome = await Promise.race([attempt, stopDeadline]);
+        if (outcome === 'deadline') return false;
+        if (sinkDown) logger.info({ sink: sink.name }, 'sink reachable again; delivering');
+        sinkDown = false;
+        observer.delivered(batch, (performance.now() - started) / 1000);
+        return true;
+      } catch (err) {
+        attempt.catch(() => {});
+        observer.produceFailed();
+        if (!sinkDown) logger.error({ err, sink: sink.name }, 'sink unavailable; lines stay in Redis, retrying');
+        sinkDown = true;
+        if (stopping) return false;
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, backoffMaxMs);
+      }
+    }
+  }
+
+  async function step(slot: number, raw: string[]): Promise<{ slot: number; raw: string[] } | 'stop'> {
+    if (raw.length === 0) {
+      await waitList.waitForLine(slot, blockSeconds);
+      return { slot, raw: await list.take(slot, options.batchSize) };
+    }
+    const other = (slot + 1) % SLOTS;
+    const next = list.take(other, options.batchSize);
+    next.catch(() => {});
+    const batch = prepare(raw, Date.now());
+    if (!(await deliver(batch))) return 'stop';
+    await list.ack(slot, batch.invalid);
+    return { slot: other, raw: stopping ? [] : await next };
+  }
+
+  async function loop(): Promise<void> {
+    const heartbeat = setInterval(() => {
+      keepAlive().catch((err: unknown) => logger.warn({ err }, 'worker heartbeat failed'));
+    }, Math.max(ttlMs / 3, 100));
+    let state: { slot: number; raw: string[] } = { slot: 0, raw: [] };
+    let backoffMs = options.backoffInitialMs ?? 250;
+    try {
+      // Lines a previous run of this worker left in its slots go back first, then those of
+      // workers that died; all are taken again in their turn.
+      await returnSlots().catch(() => {});
+      await keepAlive().catch(() => {});
+      while (!stopping) {
+        try {
+          const next = await step(state.slot, state.raw);
+          if (next === 'stop') break;
+          state = next;
+          if (redisDown) logger.info('Redis reachable again; draining');
+          redisDown = false;
+          backoffMs = options.backoffInitialMs ?? 250;
+        } catch (err) {
+          // Redis failed mid-step: whatever was taken is still in its slot and is taken
+          // again (the slot is re-delivered as is) once Redis answers.
+          if (!redisDown) logger.error({ err }, 'Redis unavailable; worker retrying');
+          redisDown = true;
+          state = { slot: state.slot, raw: [] };
+          await sleep(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, backoffMaxMs);
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+      await returnSlots();
+    }
+  }
+
+  async function returnSlots(): Promise<void> {
+    try {
+      // Whatever is still in a slot (the batch given up on, a prefetched one) goes back.
+      let returned = 0;
+      for (let s = 0; s < SLOTS; s++) returned += await list.requeue(s);
+      if (returned > 0) logger.info({ lines: returned }, 'returned undelivered lines to the click list');
+      await list.retire(SLOTS);
+    } catch (err) {
+      // The slots stay registered; another worker returns them once the heartbeat expires.
+      logger.error({ err }, 'could not return slots at stop');
+    }
+  }
+
+  return {
+    run() {
+      done ??= loop();
+      return done;
+    },
+    async stop(deadlineMs = 8_000) {
+      stopping = true;
+      setTimeout(() => giveUp('deadline'), deadlineMs).unref();
+      wakeUp();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { afterAll } from 'vitest';
+import { loadWebConfig } from '../../src/web/config.ts';
+import { startWebRuntime, type WebRuntime } from '../../src/web/runtime.ts';
+import { silentLogger, testDatabaseUrl, testRedisUrl, uniqueKey } from './fixtures.ts';
+
+/**
+ * The production wiring (real Postgres, real Redis) with a queue key of the test's own.
+ * Closed after the file's tests.
+ */
+export async function startTestRuntime(env: Record<string, string> = {}): Promise<WebRuntime & { queueKey: string }> {
+  const queueKey = env.REDIS_QUEUE_KEY ?? uniqueKey();
+  const config = loadWebConfig({
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: testRedisUrl(),
+    REDIS_QUEUE_KEY: queueKey,
+    ...env,
+  });
+  const runtime = await startWebRuntime(config, silentLogger);
+  afterAll(() => runtime.close());
+  return { ...runtime, queueKey };
+}
