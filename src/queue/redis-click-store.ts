@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ClickStore } from './click-store.ts';
-import { createRedis, redactRedisUrl } from './redis-connection.ts';
+import { createRedis, redactRedisUrl, whenReady } from './redis-connection.ts';
 
 export interface RedisClickStoreOptions {
   queueKey: string;
@@ -9,11 +9,12 @@ export interface RedisClickStoreOptions {
 }
 
 export function createRedisClickStore(url: string, options: RedisClickStoreOptions): ClickStore {
+  const commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
   const redis: Redis = createRedis(url, {
     // While disconnected, fail at once: the click queue buffers, ioredis must not.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 2_000,
+    commandTimeout: commandTimeoutMs,
   });
   // Connection errors surface as rejected pushes; without a listener ioredis logs each one.
   redis.on('error', () => {});
@@ -23,6 +24,7 @@ export function createRedisClickStore(url: string, options: RedisClickStoreOptio
       if (lines.length > 0) await redis.lpush(options.queueKey, ...lines);
     },
     async ping() {
+      await whenReady(redis, commandTimeoutMs);
       await redis.ping();
     },
     async close() {

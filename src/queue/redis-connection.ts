@@ -28,3 +28,23 @@ export function redactRedisUrl(url: string): string {
     return 'redis';
   }
 }
+
+/**
+ * Resolves once the connection is ready, or rejects after `timeoutMs`. Clients made with
+ * `enableOfflineQueue: false` fail every command while still connecting, so a probe
+ * that only sent PING would call a process that has just started "down".
+ */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`redis not ready after ${timeoutMs} ms (${redis.status})`));
+    }, timeoutMs);
+    redis.once('ready', onReady);
+  });
+}
