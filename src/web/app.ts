@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { LinkStore } from '../links/link-store.ts';
+import { createAuthThrottle, type AuthThrottle } from './auth-throttle.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
 import { createApiApp } from './api/index.ts';
@@ -20,14 +21,17 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   apiKey: string | undefined;
   /** Origin for the tracking URLs the admin UI shows; else taken from the request. */
   publicUrl?: string | undefined;
+  authThrottle?: AuthThrottle | undefined;
 }
 
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // One allowance of wrong keys per address, whether guessed through the API or the form.
+  const guarded = { ...deps, authThrottle: deps.authThrottle ?? createAuthThrottle() };
   app.route('/', createClickRoute(deps));
-  app.route('/api/v1', createApiApp(deps));
-  app.route('/admin', createAdminApp(deps));
+  app.route('/api/v1', createApiApp(guarded));
+  app.route('/admin', createAdminApp(guarded));
   app.route('/', createImpressionRoute({ ...deps, newImpressionId: deps.newClickId }));
   app.route('/', createHealthRoute({ groups: deps.readiness }));
   app.route('/', createStaticRoute());

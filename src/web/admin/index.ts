@@ -5,14 +5,14 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { API_KEY_NOT_SET, apiKeyMatches } from '../api/api-key.ts';
+import { API_KEY_NOT_SET, createKeyGuard, type KeyGuardDeps } from '../api/api-key.ts';
 import { createLinkPages, type AdminEnv } from './link-pages.ts';
 import { publicOrigin, type OriginSettings } from './origin.ts';
 import { createAdminSessions } from './session.ts';
 import { messagePage } from './views/layout.ts';
 import { loginPage } from './views/login.ts';
 
-export interface AdminDeps extends OriginSettings {
+export interface AdminDeps extends OriginSettings, Omit<KeyGuardDeps, 'trustProxy'> {
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
@@ -68,6 +68,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     return app;
   }
   const sessions = createAdminSessions(apiKey);
+  const guard = createKeyGuard(apiKey, deps);
   const isHttps = (c: Context) => publicOrigin(c, deps).startsWith('https:');
 
   // Forms must come from our own pages: browsers send Sec-Fetch-Site or Origin with a
@@ -81,10 +82,12 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.post('/login', async (c) => {
     const body = await c.req.parseBody();
     const presented = typeof body.api_key === 'string' ? body.api_key.trim() : '';
-    if (!apiKeyMatches(apiKey, presented)) {
-      deps.logger.warn({ ip: c.req.header('x-forwarded-for') }, 'admin sign-in with a wrong API key');
-      return c.html(loginPage('That is not the API key of this server.'), 401);
+    const verdict = guard(c, presented);
+    if (verdict.kind === 'throttled') {
+      c.header('retry-after', String(verdict.retryAfterSeconds));
+      return c.html(loginPage(`Too many wrong keys were tried from this address. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} min.`), 429);
     }
+    if (verdict.kind === 'wrong') return c.html(loginPage('That is not the API key of this server.'), 401);
     await sessions.start(c, isHttps(c));
     return c.redirect('/admin/links', 303);
   });

@@ -3,10 +3,10 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { HTTPException } from 'hono/http-exception';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { requireApiKey } from './api-key.ts';
+import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
 import { createLinkRoutes } from './link-routes.ts';
 
-export interface ApiDeps {
+export interface ApiDeps extends KeyGuardDeps {
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
@@ -17,7 +17,7 @@ export const API_BASE_PATH = '/api/v1';
 /** `/api/v1`: the links API behind the API key; its OpenAPI document and reference page are public. */
 export function createApiApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono();
-  const auth = requireApiKey(deps.apiKey);
+  const auth = requireApiKey(deps.apiKey, deps);
   app.use('/links', auth);
   app.use('/links/*', auth);
   app.route('/', createLinkRoutes(deps.linkStore));

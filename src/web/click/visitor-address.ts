@@ -22,6 +22,12 @@ function header(c: Context, raw: Incoming | undefined, name: string): string | u
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** The client's full address, for decisions inside this process (never queued as is). */
+export function requestIp(c: Context, trustProxy: number): string {
+  const raw = incoming(c);
+  return clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
+}
+
 export function visitorAddress(c: Context, trustProxy: number, ipPrivacy: IpPrivacy): VisitorAddress {
   const raw = incoming(c);
   const ip = clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
