@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp, UNKNOWN_IP } from '../../src/web/client-ip.ts';
+import { clientIp, clientNetwork, UNKNOWN_IP } from '../../src/web/client-ip.ts';
 
 describe('clientIp', () => {
   it('uses the socket address when no proxy is trusted, whatever the header says', () => {
@@ -24,5 +24,17 @@ describe('clientIp', () => {
   it('falls back to the socket for a garbled header, and to 0.0.0.0 without a socket', () => {
     expect(clientIp('203.0.113.1', 'not-an-ip', 1)).toBe('203.0.113.1');
     expect(clientIp(undefined, undefined, 0)).toBe(UNKNOWN_IP);
+  });
+});
+
+describe('clientNetwork', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:0DB8:0001:0002::9', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+  ])('counts %s as %s', (ip, network) => {
+    expect(clientNetwork(ip)).toBe(network);
   });
 });

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from '../../shared/logger.ts';
 import { createAuthThrottle, type AuthThrottle } from '../auth-throttle.ts';
+import { clientNetwork } from '../client-ip.ts';
 import { requestIp } from '../click/visitor-address.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -34,14 +35,14 @@ export type KeyGuard = (c: Context, presented: string) => KeyVerdict;
 export function createKeyGuard(apiKey: string, deps: KeyGuardDeps): KeyGuard {
   const throttle = deps.authThrottle ?? createAuthThrottle();
   return (c, presented) => {
-    const ip = requestIp(c, deps.trustProxy ?? 0);
+    const ip = clientNetwork(requestIp(c, deps.trustProxy ?? 0));
     const retryAfterSeconds = throttle.retryAfterSeconds(ip);
     if (retryAfterSeconds > 0) return { kind: 'throttled', retryAfterSeconds };
     if (apiKeyMatches(apiKey, presented)) {
       throttle.succeeded(ip);
       return { kind: 'ok' };
     }
-    if (throttle.failed(ip)) deps.logger.warn({ ip }, 'too many wrong API keys from one address; refusing it for a while');
+    if (throttle.failed(ip)) deps.logger.warn({ client: ip }, 'too many wrong API keys from one address; refusing it for a while');
     return { kind: 'wrong' };
   };
 }

@@ -31,6 +31,17 @@ describe('guessing the API key (real Postgres and Redis, the whole web app)', ()
     expect((await adminClient(runtime.app).post('/admin/login', { api_key: API_KEY }, from('203.0.113.8'))).status).toBe(303);
   });
 
+  it('counts an IPv6 /64 as one client, since one subscriber usually holds a whole /64', async () => {
+    const runtime = await startTestRuntime({ API_KEY, TRUST_PROXY: '1' });
+    const wrongApi = apiClient(runtime.app, 'wrong-key');
+    for (let i = 0; i < 10; i++) {
+      expect((await wrongApi('GET', '/links', undefined, { 'x-forwarded-for': `2001:db8:1:2::${i + 1}` })).status).toBe(401);
+    }
+    const rightApi = apiClient(runtime.app, API_KEY);
+    expect((await rightApi('GET', '/links', undefined, { 'x-forwarded-for': '2001:db8:1:2:ffff::1' })).status).toBe(429);
+    expect((await rightApi('GET', '/links', undefined, { 'x-forwarded-for': '2001:db8:1:3::1' })).status).toBe(200);
+  });
+
   it('does not count requests that send no key at all', async () => {
     const runtime = await startTestRuntime({ API_KEY, TRUST_PROXY: '1' });
     const keyless = apiClient(runtime.app, null);
