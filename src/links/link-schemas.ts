@@ -148,6 +148,10 @@ export const listQuerySchema = z.object({
   campaign: z.string().max(TEXT_MAX).optional().meta({ description: 'Only links of this campaign (exact)' }),
   network: z.string().max(TEXT_MAX).optional().meta({ description: 'Only links of this network (exact)' }),
   q: z.string().max(64).optional().meta({ description: 'Only links whose slug contains this text (case-insensitive)' }),
+  deleted: z
+    .enum(['true', 'false'], 'must be true or false')
+    .optional()
+    .meta({ description: '`true`: the deleted links instead, which `POST /links/{id}/restore` brings back' }),
 });
 
 export type ListQuery = z.infer<typeof listQuerySchema>;

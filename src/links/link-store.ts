@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, count, desc, eq, getTableColumns, ilike, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { campaignLinks, type CampaignLinkRow, type LinkTargets, type NewCampaignLinkRow } from '../db/schema.ts';
 import { TARGET_PLATFORMS, type CreateLinkInput, type ListQuery, type UpdateLinkInput } from './link-schemas.ts';
@@ -42,6 +42,8 @@ export interface LinkStore {
   update(ref: string, patch: UpdateLinkInput): Promise<LinkRecord>;
   /** Soft delete: the click path stops answering the slug, which stays reserved. */
   remove(ref: string): Promise<LinkRecord>;
+  /** Undoes a delete, so the tracking URL redirects again; a live link is answered as is. */
+  restore(ref: string): Promise<LinkRecord>;
 }
 
 export interface LinkStoreOptions {
@@ -160,7 +162,7 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
     find: (ref) => locate(db, ref),
 
     async list(query) {
-      const filters: SQL[] = [live];
+      const filters: SQL[] = [query.deleted === 'true' ? isNotNull(campaignLinks.deletedAt) : live];
       if (query.slug !== undefined) filters.push(eq(campaignLinks.slug, query.slug));
       if (query.campaign !== undefined) filters.push(eq(campaignLinks.campaign, query.campaign));
       if (query.network !== undefined) filters.push(eq(campaignLinks.network, query.network));
@@ -203,6 +205,23 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
       // Someone else deleted it between the two statements: to this caller it is gone.
       if (!removed) throw notFound(ref);
       return removed;
+    },
+
+    async restore(ref) {
+      const undelete = async (condition: SQL) => {
+        const [row] = await db
+          .update(campaignLinks)
+          .set({ deletedAt: null })
+          .where(and(condition, isNotNull(campaignLinks.deletedAt)))
+          .returning(liveColumns);
+        return row;
+      };
+      // As in find, an id wins over a slug of the same digits. Slugs stay reserved after a
+      // delete, so a slug names exactly one link, live or deleted.
+      const byId = ID_PATTERN.test(ref) ? await undelete(eq(campaignLinks.id, Number(ref))) : undefined;
+      const restored = byId ?? (await locate(db, ref)) ?? (await undelete(eq(campaignLinks.slug, ref)));
+      if (!restored) throw notFound(ref);
+      return restored;
     },
   };
 }

@@ -90,6 +90,16 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, 404: problem('No such link, or it was already deleted'), ...denied },
 });
 
+const restoreRoute = createRoute({
+  method: 'post',
+  path: '/links/{id}/restore',
+  summary: 'Restore a deleted link',
+  description: 'Undoes a delete: the tracking URL redirects again within a second. Restoring a live link changes nothing.',
+  security,
+  request: { params: LinkRef },
+  responses: { 200: json(Link, 'The link, live again'), 404: problem('No link, live or deleted, has this id or slug'), ...denied },
+});
+
 const saved = (link: LinkRecord) => ({ ...toLinkJson(link), warnings: targetWarnings(link.targets) });
 
 /** Status and body for a refusal of the store; anything else is a bug and goes to onError. */
@@ -143,6 +153,14 @@ export function createLinkRoutes(store: LinkStore): OpenAPIHono {
     try {
       await store.remove(c.req.valid('param').id);
       return c.body(null, 204);
+    } catch (err) {
+      return c.json(refusal(err).body, 404);
+    }
+  });
+
+  app.openapi(restoreRoute, async (c) => {
+    try {
+      return c.json(toLinkJson(await store.restore(c.req.valid('param').id)), 200);
     } catch (err) {
       return c.json(refusal(err).body, 404);
     }

@@ -147,6 +147,37 @@ describe('/api/v1/links', () => {
       expect(again.body).toMatchObject({ error: 'conflict', fields: [{ field: 'slug' }] });
       expect(again.body.message).toMatch(/^slug: belongs to a deleted link/);
     });
+
+    it('lists deleted links on request and restores one by id or slug, so its tracking URL redirects again', async () => {
+      const link = await create({ campaign: 'restore-me' });
+      await runtime.app.request(`/t/click/${link.slug}`);
+      expect((await api('DELETE', `/links/${link.slug}`)).status).toBe(204);
+      await expect.poll(async () => (await runtime.app.request(`/t/click/${link.slug}`)).status, { timeout: 1_000 }).toBe(404);
+
+      const deleted = await api('GET', `/links?deleted=true&campaign=restore-me`);
+      expect(deleted.body).toMatchObject({ total: 1, data: [{ id: link.id, slug: link.slug }] });
+      expect((await api('GET', `/links?campaign=restore-me`)).body.total).toBe(0);
+
+      const restored = await api('POST', `/links/${link.slug}/restore`);
+      expect(restored.status).toBe(200);
+      expect(restored.body).toMatchObject({ id: link.id, slug: link.slug, campaign: 'restore-me', targets: link.targets });
+      expect((await api('GET', `/links/${link.id}`)).status).toBe(200);
+      expect((await api('GET', `/links?deleted=true&campaign=restore-me`)).body.total).toBe(0);
+      await expect.poll(async () => (await runtime.app.request(`/t/click/${link.slug}`)).status, { timeout: 1_000 }).toBe(302);
+
+      // Again, by id: a live link is answered as it is.
+      const twice = await api('POST', `/links/${link.id}/restore`);
+      expect(twice.status).toBe(200);
+      expect(twice.body.updated_at).toBe(restored.body.updated_at);
+    });
+
+    it('answers a restore of an unknown link with 404, and a bad deleted filter with 400', async () => {
+      expect((await api('POST', '/links/no-such-link-ever/restore')).status).toBe(404);
+      expect((await api('POST', '/links/999999999/restore')).status).toBe(404);
+      const bad = await api('GET', '/links?deleted=yes');
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/deleted/);
+    });
   });
 
   describe('warnings', () => {
