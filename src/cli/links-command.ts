@@ -14,11 +14,12 @@ import { LinkStoreError, type LinkRecord, type LinkStore } from '../links/link-s
 export const USAGE = `Usage: npm run links -- <command> [options]
 
 Commands:
-  list [--slug S] [--campaign C] [--network N] [--q TEXT] [--limit N] [--cursor C]
+  list [--slug S] [--campaign C] [--network N] [--q TEXT] [--limit N] [--cursor C] [--deleted]
   get <id|slug>
   create [--slug S] --ios URL --android URL --default URL [fields]
   update <id|slug> [fields]     an empty value clears a field or a target: --ios ''
   delete <id|slug>              soft delete: the link stops redirecting, its slug stays reserved
+  restore <id|slug>             undoes a delete: the link redirects again (list --deleted finds it)
 
 Fields:
   --campaign --adgroup --ad --network TEXT
@@ -60,6 +61,7 @@ const stringOption = { type: 'string' } as const;
 const OPTIONS = {
   ...Object.fromEntries([...FIELD_FLAGS, 'slug', 'q', 'limit', 'cursor'].map((name) => [name, stringOption])),
   json: { type: 'boolean' },
+  deleted: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -129,10 +131,10 @@ export async function runLinksCommand(argv: string[], deps: CommandDeps): Promis
       return command || values.help ? 0 : 2;
     }
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
-    const needsRef = ['get', 'update', 'delete'].includes(command);
+    const needsRef = ['get', 'update', 'delete', 'restore'].includes(command);
     if (needsRef && !ref) throw new UsageError(`${command} needs an id or slug`);
     if (!needsRef && ref) throw new UsageError(`unexpected argument: ${ref}`);
-    const allowed = command === 'list' ? LIST_FLAGS : command === 'create' ? [...FIELD_FLAGS, 'slug'] : command === 'update' ? FIELD_FLAGS : [];
+    const allowed = command === 'list' ? [...LIST_FLAGS, 'deleted'] : command === 'create' ? [...FIELD_FLAGS, 'slug'] : command === 'update' ? FIELD_FLAGS : [];
     const stray = Object.keys(values).find((key) => !['json', 'help'].includes(key) && !allowed.includes(key));
     if (stray) throw new UsageError(`--${stray} does not apply to ${command}`);
     const json = values.json === true;
@@ -140,7 +142,8 @@ export async function runLinksCommand(argv: string[], deps: CommandDeps): Promis
 
     switch (command) {
       case 'list': {
-        const parsed = listQuerySchema.safeParse(Object.fromEntries(LIST_FLAGS.filter((f) => strings[f] !== undefined).map((f) => [f, strings[f]])));
+        const query = Object.fromEntries(LIST_FLAGS.filter((f) => strings[f] !== undefined).map((f) => [f, strings[f]]));
+        const parsed = listQuerySchema.safeParse(values.deleted ? { ...query, deleted: 'true' } : query);
         if (!parsed.success) return refuse(deps, describeProblems(fieldProblems(parsed.error)));
         const page = await store.list(parsed.data);
         if (json) {
@@ -148,7 +151,8 @@ export async function runLinksCommand(argv: string[], deps: CommandDeps): Promis
           return 0;
         }
         for (const line of table(page.links)) deps.out(line);
-        deps.out(`${page.links.length} of ${page.total} link(s)${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`);
+        const kind = values.deleted ? 'deleted link(s); bring one back with: restore <id|slug>' : 'link(s)';
+        deps.out(`${page.links.length} of ${page.total} ${kind}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`);
         return 0;
       }
       case 'get': {
@@ -172,6 +176,11 @@ export async function runLinksCommand(argv: string[], deps: CommandDeps): Promis
       case 'delete': {
         const link = await store.remove(ref!);
         deps.out(json ? JSON.stringify({ deleted: toLinkJson(link) }, null, 2) : `deleted ${link.slug} (id ${link.id}); the slug stays reserved`);
+        return 0;
+      }
+      case 'restore': {
+        const link = await store.restore(ref!);
+        deps.out(json ? JSON.stringify({ restored: toLinkJson(link) }, null, 2) : `restored ${link.slug} (id ${link.id}); it redirects again`);
         return 0;
       }
       default:

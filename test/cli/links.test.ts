@@ -93,6 +93,25 @@ describe('npm run links', () => {
     expect(again.err).toMatch(/belongs to a deleted link/);
   });
 
+  it('lists deleted links and restores one', async () => {
+    const campaign = uniqueSlug('restore');
+    const created = await json('create', '--default', TARGETS.default, '--campaign', campaign);
+    expect((await run('delete', String(created.id))).code).toBe(0);
+
+    const deleted = await run('list', '--deleted', '--campaign', campaign);
+    expect(deleted.code, deleted.err).toBe(0);
+    expect(deleted.out).toContain(created.slug);
+    expect(deleted.out).toContain('1 of 1 deleted link(s); bring one back with: restore <id|slug>');
+
+    const res = await run('restore', created.slug);
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toBe(`restored ${created.slug} (id ${created.id}); it redirects again`);
+    expect((await json('get', created.slug)).id).toBe(created.id);
+    expect((await json('list', '--deleted', '--campaign', campaign)).total).toBe(0);
+    expect((await run('restore', 'no-such-link-ever')).code).toBe(1);
+    expect((await run('restore')).code).toBe(2);
+  });
+
   it('takes a slug that starts with "-" after --', async () => {
     const slug = `-${uniqueSlug('dash')}`;
     await store.create({ slug, targets: TARGETS });
