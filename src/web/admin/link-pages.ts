@@ -30,7 +30,13 @@ function storeRefusal(err: unknown): { problem: FieldProblem; status: 400 | 409 
   return { problem: { field, message: err.message.replace(`${field}: `, '') }, status: err.code === 'conflict' ? 409 : 400 };
 }
 
-/** The signed-in pages under /admin/links: list, create, show, edit, delete. */
+const DETAIL_MESSAGES = {
+  saved: 'Saved. Every web process uses the change within a second.',
+  restored: 'Restored. The tracking URL redirects again within a second.',
+  none: undefined,
+};
+
+/** The signed-in pages under /admin/links: list, create, show, edit, delete, restore. */
 export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
   const notFound = (c: Context<AdminEnv>) =>
@@ -38,17 +44,15 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
 
   app.get('/', async (c) => {
     // An empty search box is no filter, not a filter for the empty string.
-    const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
+    const { removed, ...raw } = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
     const parsed = listQuerySchema.safeParse(raw);
-    const deleted = c.req.query('deleted');
-    const message = deleted ? `Deleted ${deleted}.` : undefined;
     const csrfToken = c.get('csrfToken');
     if (!parsed.success) {
       const error = fieldProblems(parsed.error).map((p) => `${p.field} ${p.message}`).join('; ');
       return c.html(listPage({ result: null, query: {}, origin: origin(c), csrfToken, error }), 400);
     }
     const result = await store.list(parsed.data);
-    return c.html(listPage({ result, query: parsed.data, origin: origin(c), csrfToken, message }));
+    return c.html(listPage({ result, query: parsed.data, origin: origin(c), csrfToken, removed }));
   });
 
   app.get('/new', (c) => c.html(formPage({ mode: 'create', values: NEW_LINK_VALUES, problems: [], csrfToken: c.get('csrfToken') })));
@@ -79,7 +83,7 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
         qrSvg: await qrSvg(url),
         warnings: targetWarnings(link.targets),
         csrfToken: c.get('csrfToken'),
-        saved: c.req.query('saved') === '1',
+        message: DETAIL_MESSAGES[c.req.query('saved') === '1' ? 'saved' : c.req.query('restored') === '1' ? 'restored' : 'none'],
       }),
     );
   });
@@ -118,7 +122,17 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
   app.post('/:id/delete', async (c) => {
     try {
       const link = await store.remove(c.req.param('id'));
-      return c.redirect(`/admin/links?deleted=${encodeURIComponent(link.slug)}`, 303);
+      return c.redirect(`/admin/links?removed=${encodeURIComponent(link.slug)}`, 303);
+    } catch (err) {
+      storeRefusal(err);
+      return notFound(c);
+    }
+  });
+
+  app.post('/:id/restore', async (c) => {
+    try {
+      const link = await store.restore(c.req.param('id'));
+      return c.redirect(`/admin/links/${link.id}?restored=1`, 303);
     } catch (err) {
       storeRefusal(err);
       return notFound(c);

@@ -228,10 +228,41 @@ describe('/admin', () => {
       const page = await client.get(detail);
       const res = await client.post(`${detail.split('?')[0]}/delete`, { _csrf: csrfTokenIn(page.html) });
       expect(res.status).toBe(303);
-      expect(res.location).toBe(`/admin/links?deleted=${slug}`);
+      expect(res.location).toBe(`/admin/links?removed=${slug}`);
       expect((await client.get(res.location!)).html).toContain(`Deleted ${slug}.`);
       await expect.poll(async () => (await runtime.app.request(`/t/click/${slug}`)).status, { timeout: 1_000 }).toBe(404);
       expect((await client.get(detail)).status).toBe(404);
+    });
+
+    it('undoes a delete from the notice, and restores from the deleted links page', async () => {
+      const slug = uniqueSlug('undo');
+      const detail = await createThroughForm({ slug, campaign: slug });
+      const id = detail.split('?')[0]!.split('/').at(-1);
+      const removedPage = await client.get((await client.post(`/admin/links/${id}/delete`, { _csrf: csrfTokenIn((await client.get(detail)).html) })).location!);
+      expect(removedPage.html).toContain(`action="/admin/links/${slug}/restore"`);
+
+      const undone = await client.post(`/admin/links/${slug}/restore`, { _csrf: csrfTokenIn(removedPage.html) });
+      expect(undone.status).toBe(303);
+      expect(undone.location).toBe(`/admin/links/${id}?restored=1`);
+      expect((await client.get(undone.location!)).html).toContain('Restored. The tracking URL redirects again');
+      await expect.poll(async () => (await runtime.app.request(`/t/click/${slug}`)).status, { timeout: 1_000 }).toBe(302);
+
+      await client.post(`/admin/links/${id}/delete`, { _csrf: csrfTokenIn(removedPage.html) });
+      const deletedList = await client.get(`/admin/links?deleted=true&campaign=${slug}`);
+      expect(deletedList.status).toBe(200);
+      expect(deletedList.html).toContain('<h1>Deleted links <span class="count">1</span></h1>');
+      expect(deletedList.html).toContain(`action="/admin/links/${id}/restore"`);
+      expect((await client.get(`/admin/links?campaign=${slug}`)).html).toContain('No link matches.');
+
+      const restored = await client.post(`/admin/links/${id}/restore`, { _csrf: csrfTokenIn(deletedList.html) });
+      expect(restored.location).toBe(`/admin/links/${id}?restored=1`);
+      expect((await client.get(`/admin/links?deleted=true&campaign=${slug}`)).html).toContain('No link matches.');
+    });
+
+    it('refuses a restore without the form token', async () => {
+      const detail = await createThroughForm();
+      const id = detail.split('?')[0]!.split('/').at(-1);
+      expect((await client.post(`/admin/links/${id}/restore`, { _csrf: 'forged' })).status).toBe(403);
     });
 
     it('offers the QR code as an SVG download', async () => {

@@ -10,7 +10,8 @@ export interface DetailView {
   qrSvg: string;
   warnings: TargetWarning[];
   csrfToken: string;
-  saved: boolean;
+  /** What the last action did, shown above the link. */
+  message?: string | undefined;
 }
 
 /** A read-only field with a copy button (admin.js); the field stays selectable without JS. */
@@ -35,7 +36,7 @@ export function detailPage(view: DetailView): Html {
     item(`${PLATFORM_LABELS[p]} target`, link.targets[p] ? html`<a href="${link.targets[p]}" rel="noreferrer" class="url">${link.targets[p]}</a>` : null),
   );
   const body = html`<h1>${link.slug}</h1>
-${view.saved ? notice('ok', 'Saved. Every web process uses the change within a second.') : ''}
+${view.message ? notice('ok', view.message) : ''}
 ${warningList(view.warnings)}
 <section class="share">
   <div>
@@ -70,7 +71,7 @@ ${warningList(view.warnings)}
 </dl>
 <div class="actions">
   <a class="button" href="/admin/links/${link.id}/edit">Edit</a>
-  <form method="post" action="/admin/links/${link.id}/delete" class="inline" data-confirm="Delete ${link.slug}? Its tracking URL stops working and the slug cannot be used again.">
+  <form method="post" action="/admin/links/${link.id}/delete" class="inline" data-confirm="Delete ${link.slug}? Its tracking URL stops working until the link is restored from Deleted links.">
     <input type="hidden" name="_csrf" value="${view.csrfToken}">
     <button type="submit" class="danger">Delete</button>
   </form>

@@ -10,50 +10,79 @@ export interface ListView {
   query: Partial<ListQuery>;
   origin: string;
   csrfToken: string;
-  message?: string | undefined;
+  /** The slug just deleted: the page offers to undo it. */
+  removed?: string | undefined;
   error?: string | undefined;
 }
 
+type LinkRow = LinkPage['links'][number];
+
 function pageHref(query: Partial<ListQuery>, cursor?: string): string {
   const params = new URLSearchParams();
-  for (const key of ['q', 'campaign', 'network'] as const) if (query[key]) params.set(key, query[key]);
+  for (const key of ['q', 'campaign', 'network', 'deleted'] as const) if (query[key]) params.set(key, query[key]);
   if (cursor) params.set('cursor', cursor);
   const search = params.toString();
   return search ? `/admin/links?${search}` : '/admin/links';
 }
 
-function row(link: LinkPage['links'][number], origin: string): Html {
+function restoreForm(ref: string | number, csrfToken: string, label: string): Html {
+  return html`<form method="post" action="/admin/links/${ref}/restore" class="inline">
+    <input type="hidden" name="_csrf" value="${csrfToken}">
+    <button type="submit">${label}</button>
+  </form>`;
+}
+
+const day = (date: Date) => html`<time datetime="${date.toISOString()}">${date.toISOString().slice(0, 10)}</time>`;
+
+function liveRow(link: LinkRow, origin: string): Html {
   return html`<tr>
   <td data-label="Slug"><a href="/admin/links/${link.id}">${link.slug}</a></td>
   <td data-label="Campaign">${link.campaign ?? '—'}</td>
   <td data-label="Network">${link.network ?? '—'}</td>
   <td data-label="Tracking URL">${copyField(trackingUrl(origin, link.slug), `url-${link.id}`)}</td>
-  <td data-label="Created"><time datetime="${link.createdAt.toISOString()}">${link.createdAt.toISOString().slice(0, 10)}</time></td>
+  <td data-label="Created">${day(link.createdAt)}</td>
+</tr>`;
+}
+
+// A deleted link has no page of its own; its last change is its deletion.
+function deletedRow(link: LinkRow, csrfToken: string): Html {
+  return html`<tr>
+  <td data-label="Slug">${link.slug}</td>
+  <td data-label="Campaign">${link.campaign ?? '—'}</td>
+  <td data-label="Network">${link.network ?? '—'}</td>
+  <td data-label="Deleted">${day(link.updatedAt)}</td>
+  <td data-label="">${restoreForm(link.id, csrfToken, 'Restore')}</td>
 </tr>`;
 }
 
 export function listPage(view: ListView): Html {
-  const { result, query, origin } = view;
+  const { result, query, origin, csrfToken } = view;
+  const deleted = query.deleted === 'true';
   const filtered = Boolean(query.q || query.campaign || query.network);
-  const body = html`<h1>Links${result ? html` <span class="count">${result.total}</span>` : ''}</h1>
-${view.message ? notice('ok', view.message) : ''}
+  const clear = deleted ? '/admin/links?deleted=true' : '/admin/links';
+  const columns = deleted ? ['Slug', 'Campaign', 'Network', 'Deleted', ''] : ['Slug', 'Campaign', 'Network', 'Tracking URL', 'Created'];
+  const empty = filtered ? 'No link matches.' : deleted ? 'No deleted links.' : html`No links yet. <a href="/admin/links/new">Create the first one</a>.`;
+  const body = html`<h1>${deleted ? 'Deleted links' : 'Links'}${result ? html` <span class="count">${result.total}</span>` : ''}</h1>
+${view.removed ? notice('ok', html`Deleted ${view.removed}. ${restoreForm(encodeURIComponent(view.removed), csrfToken, 'Undo')}`) : ''}
 ${view.error ? notice('error', view.error) : ''}
 <form method="get" action="/admin/links" class="filters" role="search">
+  ${deleted ? html`<input type="hidden" name="deleted" value="true">` : ''}
   <label>Slug contains <input name="q" value="${query.q ?? ''}" type="search" maxlength="64"></label>
   <label>Campaign <input name="campaign" value="${query.campaign ?? ''}" maxlength="256"></label>
   <label>Network <input name="network" value="${query.network ?? ''}" maxlength="256"></label>
   <button type="submit">Search</button>
-  ${filtered ? html`<a href="/admin/links">Clear</a>` : ''}
+  ${filtered ? html`<a href="${clear}">Clear</a>` : ''}
 </form>
 ${result && result.links.length > 0
   ? html`<table class="links">
-  <thead><tr><th>Slug</th><th>Campaign</th><th>Network</th><th>Tracking URL</th><th>Created</th></tr></thead>
-  <tbody>${result.links.map((link) => row(link, origin))}</tbody>
+  <thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
+  <tbody>${result.links.map((link) => (deleted ? deletedRow(link, csrfToken) : liveRow(link, origin)))}</tbody>
 </table>`
-  : html`<p class="empty">${filtered ? 'No link matches.' : html`No links yet. <a href="/admin/links/new">Create the first one</a>.`}</p>`}
+  : html`<p class="empty">${empty}</p>`}
 <nav class="pages">
   ${query.cursor ? html`<a href="${pageHref(query)}">← Newest</a>` : ''}
   ${result?.nextCursor ? html`<a href="${pageHref(query, result.nextCursor)}" rel="next">Older →</a>` : ''}
-</nav>`;
-  return page({ title: 'Links', body, csrfToken: view.csrfToken });
+</nav>
+<p class="hint">${deleted ? html`<a href="/admin/links">← Links</a>` : html`<a href="/admin/links?deleted=true">Deleted links</a> can be restored.`}</p>`;
+  return page({ title: deleted ? 'Deleted links' : 'Links', body, csrfToken });
 }
