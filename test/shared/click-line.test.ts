@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeLine, encodeLine, sanitizeUserAgent, USER_AGENT_MAX_CHARS, type EventLine } from '../../src/shared/click-line.ts';
+import { decodeLine, encodeComponent, encodeLine, encodeLineWithParams, encodeParams, sanitizeUserAgent, USER_AGENT_MAX_CHARS, type EventLine } from '../../src/shared/click-line.ts';
 
 const ipv4 = fc.ipV4();
 const ipv6 = fc.ipV6();
@@ -105,5 +105,16 @@ describe('click line codec', () => {
     expect(() => encodeLine({ ...base, ts: 1.5 })).toThrow(/ts/);
     expect(() => encodeLine({ ...base, topic: 'a b' })).toThrow(/topic/);
     expect(() => encodeLine({ ...base, type: '/t click' })).toThrow(/type/);
+    expect(() => encodeLineWithParams(base, 'a=b c')).toThrow(/space/);
+  });
+
+  it('writes the same line from params encoded by the caller with encodeComponent', () => {
+    fc.assert(
+      fc.property(lineArb, (line) => {
+        const field = Object.entries(line.params).map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join('&');
+        expect(field).toBe(encodeParams(line.params));
+        expect(encodeLineWithParams(line, field)).toBe(encodeLine(line));
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { Link } from '../../links/link.ts';
-import { encodeParam } from '../../shared/click-line.ts';
+import { encodeComponent, encodeParam } from '../../shared/click-line.ts';
 import type { Platform } from '../platform/detect-platform.ts';
 import type { Attribution } from './attribution.ts';
 
@@ -27,45 +27,36 @@ export interface ImpressionFacts extends EventFacts {
 }
 
 /**
- * The params of a click line: our fields, then the attribution fields, then everything
- * else the visitor sent as one `reqparams` value. The visitor's part is nested, so it can
- * never override one of ours (a forged `click_id` would break dedupe), and it is capped so
- * a huge query cannot bloat the queue.
+ * The params field of a click line, encoded: our fields, then the attribution fields, then
+ * everything else the visitor sent as one `reqparams` value. The visitor's part is nested,
+ * so it can never override one of ours (a forged `click_id` would break dedupe), and it is
+ * capped so a huge query cannot bloat the queue.
  */
-export function clickParams(facts: ClickFacts): Record<string, string> {
-  return eventParams('click_id', facts.clickId, facts, facts.redirectUrl);
+export function clickParams(facts: ClickFacts): string {
+  return eventParams(`click_id=${encodeComponent(facts.clickId)}`, facts, facts.redirectUrl);
 }
 
 /** An impression is a click that was only seen: the same fields, its own id, no redirect. */
-export function impressionParams(facts: ImpressionFacts): Record<string, string> {
-  return eventParams('impression_id', facts.impressionId, facts, undefined);
+export function impressionParams(facts: ImpressionFacts): string {
+  return eventParams(`impression_id=${encodeComponent(facts.impressionId)}`, facts, undefined);
 }
 
-function eventParams(idName: string, id: string, facts: EventFacts, redirectUrl: string | undefined): Record<string, string> {
-  const { link } = facts;
-  // One literal, in queue order: this runs for every click.
-  const params: Record<string, string> = {
-    [idName]: id,
-    link_id: String(link.id),
-    slug: link.slug,
-    campaign: link.campaign ?? '',
-    adgroup: link.adgroup ?? '',
-    ad: link.ad ?? '',
-    network: link.network ?? '',
-    platform: facts.platform,
-  };
-  if (redirectUrl !== undefined) params.redirect_url = redirectUrl;
-  return withVisitorParams(params, facts);
-}
-
-function withVisitorParams(params: Record<string, string>, facts: EventFacts): Record<string, string> {
-  const { attribution, visitorQuery } = facts;
+// Written straight into the field, in queue order, with no object in between: this runs
+// for every click. Our own field names need no escaping.
+function eventParams(idParam: string, facts: EventFacts, redirectUrl: string | undefined): string {
+  const { link, attribution, visitorQuery } = facts;
+  let out =
+    `${idParam}&link_id=${link.id}&slug=${encodeComponent(link.slug)}` +
+    `&campaign=${encodeComponent(link.campaign ?? '')}&adgroup=${encodeComponent(link.adgroup ?? '')}` +
+    `&ad=${encodeComponent(link.ad ?? '')}&network=${encodeComponent(link.network ?? '')}` +
+    `&platform=${encodeComponent(facts.platform)}`;
+  if (redirectUrl !== undefined) out += `&redirect_url=${encodeComponent(redirectUrl)}`;
   const { fields } = attribution;
-  for (const key in fields) params[key] = fields[key] as string;
+  for (const key in fields) out += `&${encodeParam(key, fields[key] as string)}`;
   const { reqparams, truncated } = visitorRest(visitorQuery, attribution.consumed);
-  if (reqparams !== '') params.reqparams = reqparams;
-  if (truncated || attribution.truncated) params.params_truncated = '1';
-  return params;
+  if (reqparams !== '') out += `&reqparams=${encodeComponent(reqparams)}`;
+  if (truncated || attribution.truncated) out += '&params_truncated=1';
+  return out;
 }
 
 /**

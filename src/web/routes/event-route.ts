@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { LinkCache } from '../../links/link-cache.ts';
 import type { Link } from '../../links/link.ts';
 import type { ClickQueue } from '../../queue/click-queue.ts';
-import { encodeLine } from '../../shared/click-line.ts';
+import { encodeLineWithParams } from '../../shared/click-line.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AdIds } from '../click/ad-ids.ts';
 import { attribution, type Attribution } from '../click/attribution.ts';
@@ -51,8 +51,8 @@ export interface Visit {
 export interface EventKind {
   topic: string;
   type: string;
-  /** The event's params, given the attribution fields of this visit. */
-  params: (attribution: Attribution) => Record<string, string>;
+  /** The event's params field, encoded, given the attribution fields of this visit. */
+  params: (attribution: Attribution) => string;
 }
 
 /**
@@ -70,12 +70,6 @@ export function eventLine(
   reportRejectedIds(ids, deps.metrics);
   const { ip, privacy } = visitorAddress(c, deps.trustProxy, deps.ipPrivacy ?? 'off');
   const ts = Math.floor(deps.nowMs() / 1000);
-  return encodeLine({
-    ip,
-    ts,
-    topic: event.topic,
-    type: event.type,
-    params: event.params(attribution({ ids, query, ip, platform, tsSeconds: ts, link, privacy })),
-    userAgent: visit.userAgent,
-  });
+  const params = event.params(attribution({ ids, query, ip, platform, tsSeconds: ts, link, privacy }));
+  return encodeLineWithParams({ ip, ts, topic: event.topic, type: event.type, userAgent: visit.userAgent }, params);
 }

@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { clickParams, impressionParams, VISITOR_PARAMS_MAX_BYTES } from '../../../src/web/click/click-params.ts';
 import { readAdIds } from '../../../src/web/click/ad-ids.ts';
 import { attribution } from '../../../src/web/click/attribution.ts';
+import { encodeParams } from '../../../src/shared/click-line.ts';
 import { linkFixture } from '../../support/fixtures.ts';
 
 const CLICK_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const link = linkFixture({ campaign: null });
 
+/** The params field as the worker reads it; each name at most once. */
+function decoded(field: string): Record<string, string> {
+  const entries = [...new URLSearchParams(field)];
+  const result = Object.fromEntries(entries);
+  expect(Object.keys(result)).toHaveLength(entries.length);
+  return result;
+}
+
 function params(visitorQuery: Record<string, string>) {
   const ids = readAdIds(visitorQuery);
   const attr = attribution({ ids, query: visitorQuery, ip: '8.8.8.8', platform: 'ios', tsSeconds: 1_700_000_000, link, privacy: false });
-  return clickParams({ clickId: CLICK_ID, link, platform: 'ios', redirectUrl: 'https://x.test', attribution: attr, visitorQuery });
+  return decoded(clickParams({ clickId: CLICK_ID, link, platform: 'ios', redirectUrl: 'https://x.test', attribution: attr, visitorQuery }));
 }
 
 describe('clickParams', () => {
@@ -31,6 +40,23 @@ describe('clickParams', () => {
       attr_window_from: '1700000000',
       attr_window_till: String(1_700_000_000 + 10080 * 60),
       reqparams: 'gclid=G&q=a%20b%26c',
+    });
+  });
+
+  it('escapes every value exactly as the shared codec does', () => {
+    const odd = linkFixture({ slug: 'a_b-c', campaign: 'spring sale & 50% off', adgroup: 'ünïcode ✓', ad: 'x=y', network: 'a+b' });
+    const query = { q: 'a b', 'k&y': '1%' };
+    const attr = attribution({ ids: readAdIds(query), query, ip: '8.8.8.8', platform: 'ios', tsSeconds: 1, link: odd, privacy: false });
+    const field = clickParams({ clickId: CLICK_ID, link: odd, platform: 'ios', redirectUrl: 'https://x.test/?a=1&b=2#f', attribution: attr, visitorQuery: query });
+    expect(field).not.toContain(' ');
+    expect(field).toBe(encodeParams(decoded(field)));
+    expect(decoded(field)).toMatchObject({
+      campaign: 'spring sale & 50% off',
+      adgroup: 'ünïcode ✓',
+      ad: 'x=y',
+      network: 'a+b',
+      redirect_url: 'https://x.test/?a=1&b=2#f',
+      reqparams: 'q=a%20b&k%26y=1%25',
     });
   });
 
@@ -83,7 +109,7 @@ describe('clickParams', () => {
 describe('impressionParams', () => {
   it('has an impression id instead of a click id, and no redirect', () => {
     const attr = attribution({ ids: readAdIds({}), query: {}, ip: '8.8.8.8', platform: 'web', tsSeconds: 1, link, privacy: false });
-    const result = impressionParams({ impressionId: 'imp-1', link, platform: 'web', attribution: attr, visitorQuery: { s: '1' } });
+    const result = decoded(impressionParams({ impressionId: 'imp-1', link, platform: 'web', attribution: attr, visitorQuery: { s: '1' } }));
     expect(Object.keys(result)).toEqual([
       'impression_id',
       'link_id',
