@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { LinkStore } from '../links/link-store.ts';
-import { createAuthThrottle, type AuthThrottle } from './auth-throttle.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
 import { createApiApp } from './api/index.ts';
+import { createAuthThrottle, type AuthThrottle } from './auth-throttle.ts';
 import type { WebMetrics } from './metrics.ts';
 import { createClickRoute, type ClickRouteDeps } from './routes/click.ts';
 import { createHealthRoute, type ProbeGroup } from './routes/health.ts';

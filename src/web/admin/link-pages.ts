@@ -30,11 +30,8 @@ function storeRefusal(err: unknown): { problem: FieldProblem; status: 400 | 409 
   return { problem: { field, message: err.message.replace(`${field}: `, '') }, status: err.code === 'conflict' ? 409 : 400 };
 }
 
-const DETAIL_MESSAGES = {
-  saved: 'Saved. Every web process uses the change within a second.',
-  restored: 'Restored. The tracking URL redirects again within a second.',
-  none: undefined,
-};
+const SAVED = 'Saved. Every web process uses the change within a second.';
+const RESTORED = 'Restored. The tracking URL redirects again within a second.';
 
 /** The signed-in pages under /admin/links: list, create, show, edit, delete, restore. */
 export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv> {
@@ -83,7 +80,7 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
         qrSvg: await qrSvg(url),
         warnings: targetWarnings(link.targets),
         csrfToken: c.get('csrfToken'),
-        message: DETAIL_MESSAGES[c.req.query('saved') === '1' ? 'saved' : c.req.query('restored') === '1' ? 'restored' : 'none'],
+        message: c.req.query('saved') === '1' ? SAVED : c.req.query('restored') === '1' ? RESTORED : undefined,
       }),
     );
   });

@@ -47,7 +47,7 @@ export function createKeyGuard(apiKey: string, deps: KeyGuardDeps): KeyGuard {
   };
 }
 
-export const TOO_MANY_ATTEMPTS = 'too many wrong API keys from this address; try again later';
+const TOO_MANY_ATTEMPTS = 'too many wrong API keys from this address; try again later';
 
 /** `Authorization: Bearer <API_KEY>` or a 401 JSON error (a 503 when no key is configured). */
 export function requireApiKey(apiKey: string | undefined, deps: KeyGuardDeps): MiddlewareHandler {

@@ -22,15 +22,18 @@ function header(c: Context, raw: Incoming | undefined, name: string): string | u
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+function addressOf(c: Context, raw: Incoming | undefined, trustProxy: number): string {
+  return clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
+}
+
 /** The client's full address, for decisions inside this process (never queued as is). */
 export function requestIp(c: Context, trustProxy: number): string {
-  const raw = incoming(c);
-  return clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
+  return addressOf(c, incoming(c), trustProxy);
 }
 
 export function visitorAddress(c: Context, trustProxy: number, ipPrivacy: IpPrivacy): VisitorAddress {
   const raw = incoming(c);
-  const ip = clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
+  const ip = addressOf(c, raw, trustProxy);
   const privacy = wantsPrivacy(ipPrivacy, header(c, raw, 'sec-gpc'), header(c, raw, 'dnt'));
   return privacy ? { ip: truncateIp(ip), privacy } : { ip, privacy };
 }
