@@ -44,3 +44,20 @@ export type NewCampaignLinkRow = typeof campaignLinks.$inferInsert;
 
 /** Postgres channel the links table notifies on; payload: the slug that changed. */
 export const LINK_CHANGES_CHANNEL = 'campaign_links_changed';
+
+/**
+ * Clicks no Redis would take, kept until one does: written by a web process whose
+ * in-memory buffer cannot be flushed (an outage, or a stop during one), brought back
+ * to Redis oldest first by whichever web process sees Redis again.
+ */
+export const clickSpool = pgTable(
+  'click_spool',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // The Redis list the line was meant for (REDIS_QUEUE_KEY): it goes back to that one only.
+    queueKey: text('queue_key').notNull(),
+    line: text('line').notNull(),
+    spilledAt: timestamp('spilled_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('click_spool_queue_key_id_idx').on(t.queueKey, t.id)],
+);

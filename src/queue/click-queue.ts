@@ -1,22 +1,28 @@
 import type { Logger } from '../shared/logger.ts';
+import { createClickBuffer, type ClickBufferObserver } from './click-buffer.ts';
+import type { ClickSpool } from './click-spool.ts';
 import type { ClickStore } from './click-store.ts';
+import { createStorePool } from './store-pool.ts';
 
 export interface ClickQueueOptions {
   /** The longest a click waits on a store before it is answered anyway. */
   pushTimeoutMs?: number;
-  /** Lines held in memory while no store takes them; past this, new lines are dropped and counted. */
+  /** Lines held in memory while no store takes them; past this, and with the spool refusing them too, lines are dropped and counted. */
   bufferMaxLines?: number;
   retryIntervalMs?: number;
   /** A store that failed or stalled is skipped this long, then probed by the buffer flush. */
   storeCooldownMs?: number;
   flushBatchLines?: number;
+  /** Durable overflow for lines no store takes; without it they wait in memory only. */
+  spool?: ClickSpool | undefined;
+  /** Buffered lines older than this, with no store taking them, are written to the spool. */
+  spillAfterMs?: number;
+  restoreIntervalMs?: number;
+  spoolTimeoutMs?: number;
 }
 
-export interface ClickQueueObserver {
+export interface ClickQueueObserver extends ClickBufferObserver {
   pushFailed(store: string): void;
-  buffered(lines: number): void;
-  dropped(lines: number): void;
-  bufferSize(lines: number): void;
 }
 
 /** queued: a store took it; pending: still in flight, owned by the queue; buffered: in memory. */
@@ -25,23 +31,25 @@ export type PushOutcome = 'queued' | 'pending' | 'buffered' | 'dropped';
 export interface ClickQueue {
   push(line: string): Promise<PushOutcome>;
   readonly bufferedLines: number;
-  /** Waits for in-flight pushes and flushes the buffer; resolves with the lines still unsent. */
+  /** Waits for in-flight pushes, then flushes the buffer to a store or the spool; resolves with the lines still unsent. */
   drain(timeoutMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
-interface StoreState {
-  store: ClickStore;
-  downUntil: number;
-}
-
-const noopObserver: ClickQueueObserver = { pushFailed() {}, buffered() {}, dropped() {}, bufferSize() {} };
+const noopObserver: ClickQueueObserver = {
+  pushFailed() {},
+  buffered() {},
+  dropped() {},
+  bufferSize() {},
+  spilled() {},
+  restored() {},
+};
 
 /**
  * The click path's only contact with Redis. A push is bounded by `pushTimeoutMs`; a store
- * that fails or stalls is taken out of rotation for a cooldown, and its lines wait in a
- * bounded in-memory buffer that a background loop retries, so a Redis outage delays
- * clicks instead of failing or losing them.
+ * that fails or stalls is taken out of rotation for a cooldown, and its lines go to the
+ * buffer (memory, then the spool), so a Redis outage delays clicks instead of failing or
+ * losing them.
  */
 export function createClickQueue(
   stores: readonly ClickStore[],
@@ -50,98 +58,25 @@ export function createClickQueue(
   observer: ClickQueueObserver = noopObserver,
   now: () => number = Date.now,
 ): ClickQueue {
-  if (stores.length === 0) throw new Error('createClickQueue: at least one store is required');
   const pushTimeoutMs = options.pushTimeoutMs ?? 50;
-  const bufferMaxLines = options.bufferMaxLines ?? 100_000;
-  const retryIntervalMs = options.retryIntervalMs ?? 250;
-  const cooldownMs = options.storeCooldownMs ?? 1_000;
-  const flushBatchLines = options.flushBatchLines ?? 500;
   const maxBatchLines = 1_000;
-
-  const states: StoreState[] = stores.map((store) => ({ store, downUntil: 0 }));
+  const pool = createStorePool(stores, logger, options.storeCooldownMs ?? 1_000, observer.pushFailed, now);
+  const buffer = createClickBuffer(
+    pool,
+    options.spool,
+    logger,
+    {
+      maxLines: options.bufferMaxLines ?? 100_000,
+      retryIntervalMs: options.retryIntervalMs ?? 250,
+      flushBatchLines: options.flushBatchLines ?? 500,
+      spillAfterMs: options.spillAfterMs ?? 1_000,
+      restoreIntervalMs: options.restoreIntervalMs ?? 2_000,
+      spoolTimeoutMs: options.spoolTimeoutMs ?? 5_000,
+    },
+    observer,
+    now,
+  );
   const inFlight = new Set<Promise<unknown>>();
-  let buffer: string[] = [];
-  let next = 0;
-  let flushTimer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
-  let closed = false;
-  let dropping = false;
-
-  function healthyStore(): StoreState | undefined {
-    const t = now();
-    for (let i = 0; i < states.length; i++) {
-      const state = states[(next + i) % states.length]!;
-      if (state.downUntil <= t) {
-        next = (next + i + 1) % states.length;
-        return state;
-      }
-    }
-    return undefined;
-  }
-
-  function markDown(state: StoreState, reason: unknown): void {
-    observer.pushFailed(state.store.name);
-    if (state.downUntil <= now()) {
-      logger.warn({ store: state.store.name, err: reason }, 'click store unavailable; buffering clicks in memory');
-    }
-    state.downUntil = now() + cooldownMs;
-  }
-
-  function addToBuffer(lines: string[]): PushOutcome {
-    const room = bufferMaxLines - buffer.length;
-    const kept = lines.length <= room ? lines : lines.slice(0, Math.max(room, 0));
-    if (kept.length > 0) {
-      buffer.push(...kept);
-      observer.buffered(kept.length);
-    }
-    const lost = lines.length - kept.length;
-    if (lost > 0) {
-      observer.dropped(lost);
-      if (!dropping) logger.error({ bufferMaxLines }, 'click buffer full; dropping clicks until a store recovers');
-      dropping = true;
-    }
-    observer.bufferSize(buffer.length);
-    scheduleFlush(retryIntervalMs);
-    return kept.length === lines.length ? 'buffered' : 'dropped';
-  }
-
-  function scheduleFlush(delayMs: number): void {
-    if (flushTimer || closed || buffer.length === 0) return;
-    flushTimer = setTimeout(() => {
-      flushTimer = undefined;
-      void flushOnce();
-    }, delayMs);
-    flushTimer.unref();
-  }
-
-  function flushOnce(): Promise<void> {
-    flushing ??= (async () => {
-      try {
-        while (buffer.length > 0) {
-          // Probe a cooled-down store; if all are cooling down, try the least recently failed.
-          const state = healthyStore() ?? states.reduce((a, b) => (a.downUntil <= b.downUntil ? a : b));
-          const batch = buffer.slice(0, flushBatchLines);
-          try {
-            await state.store.push(batch);
-          } catch (err) {
-            markDown(state, err);
-            return;
-          }
-          state.downUntil = 0;
-          buffer = buffer.slice(batch.length);
-          observer.bufferSize(buffer.length);
-          if (buffer.length === 0) {
-            logger.info({ store: state.store.name }, 'click buffer flushed; clicks go straight to the store again');
-            dropping = false;
-          }
-        }
-      } finally {
-        flushing = undefined;
-        scheduleFlush(retryIntervalMs);
-      }
-    })();
-    return flushing;
-  }
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -164,19 +99,22 @@ export function createClickQueue(
     current.sent = true;
     if (batch === current) batch = undefined;
     const { lines, settle } = current;
-    const state = healthyStore();
-    if (!state) return settle(addToBuffer(lines));
+    const state = pool.healthy();
+    if (!state) return settle(buffer.add(lines));
     const timer = setTimeout(() => {
       // A stalled store would slow every click: skip it while this push finishes or fails.
-      if (state.downUntil <= now()) markDown(state, new Error(`push took over ${pushTimeoutMs} ms`));
+      if (state.downUntil <= now()) pool.markDown(state, new Error(`push took over ${pushTimeoutMs} ms`));
       settle('pending');
     }, pushTimeoutMs);
     void track(
       state.store.push(lines).then(
-        (): PushOutcome => 'queued',
+        (): PushOutcome => {
+          if (state.down) pool.markUp(state);
+          return 'queued';
+        },
         (err: unknown): PushOutcome => {
-          markDown(state, err);
-          return addToBuffer(lines);
+          pool.markDown(state, err);
+          return buffer.add(lines);
         },
       ),
     ).then((outcome) => {
@@ -200,21 +138,17 @@ export function createClickQueue(
       return current.result;
     },
     get bufferedLines() {
-      return buffer.length;
+      return buffer.size;
     },
     async drain(timeoutMs) {
-      const until = now() + timeoutMs;
+      const deadline = now() + timeoutMs;
       if (batch) sendBatch(batch);
+      // A stalled push ends by the store's command timeout and lands in the buffer.
       await Promise.race([Promise.allSettled([...inFlight]), sleep(timeoutMs)]);
-      while (buffer.length > 0 && now() < until) {
-        await flushOnce();
-        if (buffer.length > 0) await sleep(Math.min(retryIntervalMs, Math.max(until - now(), 0)));
-      }
-      return buffer.length + inFlight.size;
+      return (await buffer.drain(deadline)) + inFlight.size;
     },
     async close() {
-      closed = true;
-      clearTimeout(flushTimer);
+      buffer.close();
       await Promise.all(stores.map((s) => s.close()));
     },
   };

@@ -23,6 +23,8 @@ const schema = z
     LINK_LOOKUP_TIMEOUT_MS: intWithDefault(1_000, 1),
     CLICK_PUSH_TIMEOUT_MS: intWithDefault(50, 1),
     CLICK_BUFFER_MAX_LINES: intWithDefault(100_000, 1),
+    // Buffered clicks that no Redis has taken for this long go to the Postgres spool.
+    CLICK_SPILL_AFTER_MS: intWithDefault(1_000, 0),
     SHUTDOWN_TIMEOUT_MS: intWithDefault(25_000, 1),
     // `truncate` queues every visitor's address cut to its network (/24, /48), as a click
     // with Sec-GPC: 1 or DNT: 1 always is.

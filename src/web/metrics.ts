@@ -40,7 +40,17 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
   });
   const droppedLines = new Counter({
     name: 'click_queue_dropped_total',
-    help: 'Lines dropped because the in-memory buffer was full',
+    help: 'Lines dropped because the in-memory buffer was full and the spool refused them',
+    registers,
+  });
+  const spilledLines = new Counter({
+    name: 'click_queue_spilled_total',
+    help: 'Lines written to the Postgres spool because no store took them in time',
+    registers,
+  });
+  const restoredLines = new Counter({
+    name: 'click_queue_restored_total',
+    help: 'Lines brought back from the spool to a store',
     registers,
   });
   // Counted in plain numbers and handed over on scrape: a network whose macro is broken
@@ -77,6 +87,8 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
     buffered: (n) => bufferedLines.inc(n),
     dropped: (n) => droppedLines.inc(n),
     bufferSize: (n) => bufferSize.set(n),
+    spilled: (n) => spilledLines.inc(n),
+    restored: (n) => restoredLines.inc(n),
   };
 
   return {

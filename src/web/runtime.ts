@@ -5,6 +5,7 @@ import { listenForLinkChanges } from '../links/link-change-listener.ts';
 import { createLinkRepository } from '../links/link-repository.ts';
 import { createLinkStore } from '../links/link-store.ts';
 import { createClickQueue } from '../queue/click-queue.ts';
+import { createPostgresSpool } from '../queue/click-spool.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createApp } from './app.ts';
 import type { WebConfig } from './config.ts';
@@ -40,7 +41,12 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
   const queue = createClickQueue(
     stores,
     logger,
-    { pushTimeoutMs: config.CLICK_PUSH_TIMEOUT_MS, bufferMaxLines: config.CLICK_BUFFER_MAX_LINES },
+    {
+      pushTimeoutMs: config.CLICK_PUSH_TIMEOUT_MS,
+      bufferMaxLines: config.CLICK_BUFFER_MAX_LINES,
+      spool: createPostgresSpool(database.db, config.REDIS_QUEUE_KEY),
+      spillAfterMs: config.CLICK_SPILL_AFTER_MS,
+    },
     metrics.queueObserver,
   );
   const app = createApp({
@@ -72,7 +78,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     async close() {
       await listener.stop();
       const unsent = await queue.drain(config.SHUTDOWN_TIMEOUT_MS);
-      if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks no store would take');
+      if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks neither a store nor the spool would take; they are lost');
       await queue.close();
       await parts.close();
       await database.close();

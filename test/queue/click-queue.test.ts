@@ -29,12 +29,14 @@ function fakeStore(name: string) {
 }
 
 function countingObserver() {
-  const counts = { pushFailed: 0, buffered: 0, dropped: 0, bufferSize: 0 };
+  const counts = { pushFailed: 0, buffered: 0, dropped: 0, bufferSize: 0, spilled: 0, restored: 0 };
   const observer: ClickQueueObserver = {
     pushFailed: () => void counts.pushFailed++,
     buffered: (n) => void (counts.buffered += n),
     dropped: (n) => void (counts.dropped += n),
     bufferSize: (n) => void (counts.bufferSize = n),
+    spilled: (n) => void (counts.spilled += n),
+    restored: (n) => void (counts.restored += n),
   };
   return { counts, observer };
 }
