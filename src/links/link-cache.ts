@@ -9,6 +9,8 @@ export interface LinkCacheOptions {
   negativeTtlMs?: number;
   /** A click never waits longer than this for the database. */
   lookupTimeoutMs?: number;
+  /** Queries in flight at most; past it a miss fails at once instead of piling up on a sick database. */
+  maxQueriesInFlight?: number;
 }
 
 export type LookupOutcome = 'hit' | 'miss' | 'stale';
@@ -37,6 +39,11 @@ export function createLinkCache(
 ): LinkCache {
   const negativeTtlMs = options.negativeTtlMs ?? 5_000;
   const lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
+  const maxInFlight = options.maxQueriesInFlight ?? 64;
+  // A query that never settles (a driver waiting on a dead connection) would hold its slug
+  // "in flight" for ever; giving up on it after a while lets a later click try again.
+  const queryTimeoutMs = Math.max(lookupTimeoutMs * 5, 5_000);
+  let inFlight = 0;
   const cache = new LRUCache<string, Entry>({
     max: options.maxEntries ?? 50_000,
     ttl: options.ttlMs ?? 60_000,
@@ -46,7 +53,13 @@ export function createLinkCache(
     allowStaleOnFetchRejection: true,
     noDeleteOnFetchRejection: true,
     fetchMethod: async (slug, _stale, { options: entryOptions }) => {
-      const link = await source.findBySlug(slug);
+      inFlight++;
+      let link: Link | null;
+      try {
+        link = await withTimeout(source.findBySlug(slug), queryTimeoutMs, `link query for ${slug}`);
+      } finally {
+        inFlight--;
+      }
       if (link) return link;
       entryOptions.ttl = negativeTtlMs;
       return MISSING;
@@ -56,6 +69,7 @@ export function createLinkCache(
   const unwrap = (entry: Entry): Link | null => (entry === MISSING ? null : entry);
 
   async function load(slug: string): Promise<Entry | undefined> {
+    if (inFlight >= maxInFlight) throw new LinkLookupError(`${inFlight} link queries already waiting on the database`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LinkLookupError(`link lookup timed out after ${lookupTimeoutMs} ms`)), lookupTimeoutMs);
@@ -91,6 +105,14 @@ export function createLinkCache(
         onLookup('hit');
         return unwrap(cached);
       }
+      const stale = cache.get(slug, { allowStale: true });
+      if (stale !== undefined) {
+        // Serve the last known link at once and refresh it behind the click: with the
+        // database down, waiting for the refresh would cost every click the full timeout.
+        onLookup('stale');
+        if (inFlight < maxInFlight) cache.fetch(slug).catch(() => {});
+        return unwrap(stale);
+      }
       onLookup('miss');
       // undefined means an invalidation raced the query and discarded its (old) result.
       const entry = (await load(slug)) ?? (await load(slug));
@@ -103,4 +125,13 @@ export function createLinkCache(
       return cache.size;
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LinkLookupError(`${what} took over ${ms} ms`)), ms);
+  });
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

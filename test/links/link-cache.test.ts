@@ -95,4 +95,42 @@ describe('link cache', () => {
     await inFlight;
     expect((await cache.get('summer'))?.targets.default).toBe('https://example.com/newest');
   });
+
+  it('serves a stale link at once while the database hangs, with one refresh in flight', async () => {
+    const { source, state } = countingSource({ summer: linkFixture() });
+    const outcomes: LookupOutcome[] = [];
+    const cache = createLinkCache(source, { ttlMs: 20, lookupTimeoutMs: 1_000 }, (o) => outcomes.push(o));
+    await cache.get('summer');
+    await new Promise((r) => setTimeout(r, 40));
+    state.delayMs = 60_000; // a query that does not come back while the test runs
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) expect((await cache.get('summer'))?.slug).toBe('summer');
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(state.queries).toBe(2);
+    expect(outcomes.filter((o) => o === 'stale')).toHaveLength(50);
+  });
+
+  it('fails a miss at once when too many queries already wait, instead of piling them up', async () => {
+    const { source, state } = countingSource({});
+    state.delayMs = 60_000;
+    const cache = createLinkCache(source, { lookupTimeoutMs: 5_000, maxQueriesInFlight: 3 });
+    const waiting = ['a', 'b', 'c'].map((slug) => cache.get(slug).catch(() => 'failed'));
+    const started = performance.now();
+    await expect(cache.get('d')).rejects.toBeInstanceOf(LinkLookupError);
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(state.queries).toBe(3);
+    void waiting;
+  });
+
+  it('gives up on a query that never settles, so a later lookup asks again', async () => {
+    let calls = 0;
+    const source: LinkSource = {
+      findBySlug: () => (++calls === 1 ? new Promise<never>(() => {}) : Promise.resolve(linkFixture())),
+    };
+    const cache = createLinkCache(source, { lookupTimeoutMs: 20 });
+    await expect(cache.get('summer')).rejects.toBeInstanceOf(LinkLookupError);
+    // The hung query is abandoned after max(5 x lookup timeout, 5 s).
+    await expect.poll(async () => (await cache.get('summer').catch(() => null))?.slug, { timeout: 10_000, interval: 200 }).toBe('summer');
+    expect(calls).toBe(2);
+  }, 15_000);
 });

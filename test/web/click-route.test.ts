@@ -152,10 +152,10 @@ describe('when Postgres is unreachable', () => {
     expect(await redis.llen(runtime.queueKey)).toBe(0);
   });
 
-  it('answers 500 without ERROR_PAGE_URL, and /ready names postgres', async () => {
+  it('answers the unknown-link way (never a 500) without ERROR_PAGE_URL, and /ready names postgres', async () => {
     const runtime = await startTestRuntime({ DATABASE_URL: unreachable });
     const res = await runtime.app.request('/t/click/anything');
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(404);
     const ready = await runtime.app.request('/ready');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'unavailable', down: ['postgres'] });

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { LinkLookupError } from '../../links/link-cache.ts';
 import { readAdIds } from '../click/ad-ids.ts';
 import { chooseTarget } from '../click/choose-target.ts';
 import { clickParams } from '../click/click-params.ts';
@@ -43,7 +44,16 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
     try {
       const slug = c.req.param('slug');
       let link = cachedLink(links, slug);
-      if (link === undefined) link = await links.get(slug);
+      if (link === undefined) {
+        try {
+          link = await links.get(slug);
+        } catch (err) {
+          if (!(err instanceof LinkLookupError)) throw err;
+          // The database did not answer in time and the link was never cached: the visitor
+          // gets the error page, else the unknown-link answer, never a bare 500.
+          return answer(deps.errorPageUrl ? redirect(deps.errorPageUrl) : notFound(), 'none', 'lookup_failed');
+        }
+      }
       if (!link) return answer(notFound(), 'none', 'unknown_link');
 
       const userAgent = c.req.header('user-agent') ?? '';
