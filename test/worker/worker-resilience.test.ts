@@ -1,4 +1,7 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startKafka } from '../../scripts/kafka/broker.ts';
@@ -151,4 +154,42 @@ describe('worker resilience', () => {
     expect(await redis.llen(queueKey)).toBe(300);
     expect(worker.output()).toMatch(/returned undelivered lines/);
   });
+
+  it('on SIGTERM while its Redis is down exits within 10 s, and loses nothing', async () => {
+    // A redis-server of this test's own, with its data kept, so it can be stopped and restarted.
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'ct-redis-'));
+    const startRedis = () =>
+      startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], {}, /Ready to accept connections/);
+    let server = await startRedis();
+    running.push(server);
+    const own = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
+    own.on('error', () => {});
+    try {
+      const queueKey = uniqueKey();
+      const all = ids(2_000, 'down');
+      await pushLines(own, queueKey, all.map((id) => clickLine(id)));
+      const prefix = uniqueKafkaPrefix();
+      const env = { REDIS_URL: `redis://127.0.0.1:${port}/0`, REDIS_QUEUE_KEY: queueKey, KAFKA_PREFIX: prefix, WORKER_BATCH_SIZE: '100' };
+      const worker = await workerProcess(env);
+      await expect.poll(() => own.llen(queueKey), { timeout: 20_000, interval: 5 }).toBeLessThan(all.length);
+      await server.stop('SIGKILL');
+      const started = performance.now();
+      expect(await worker.stop('SIGTERM', 30_000)).toBe(0);
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`worker stop with Redis down: ${seconds.toFixed(1)} s`);
+      expect(seconds).toBeLessThan(10);
+
+      // Whatever it held is still in Redis; a new worker delivers it all.
+      server = await startRedis();
+      running.push(server);
+      await workerProcess({ ...env, WORKER_HEARTBEAT_TTL_MS: '1000' });
+      const keys = new Set<string>();
+      const messages = await readTopicUntil(`${prefix}clicks`, (got) => (keys.add(got.at(-1)?.key ?? ''), keys.size >= all.length), 60_000);
+      expect(all.filter((id) => !keysOf(messages).has(id))).toEqual([]);
+    } finally {
+      own.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

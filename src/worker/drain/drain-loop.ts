@@ -25,6 +25,8 @@ export interface DrainLoop {
 }
 
 const SLOTS = 2;
+/** How long a stop waits for a loop that is not delivering (it may be stuck on Redis). */
+const IDLE_STOP_GRACE_MS = 3_000;
 
 /**
  * take → prepare → produce → acknowledge, with the next batch taken while the current
@@ -51,6 +53,7 @@ export function createDrainLoop(
   let done: Promise<void> | undefined;
   let sinkDown = false;
   let redisDown = false;
+  let delivering = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -101,7 +104,9 @@ export function createDrainLoop(
     const next = list.take(other, options.batchSize);
     next.catch(() => {});
     const batch = prepare(raw, Date.now());
-    if (!(await deliver(batch))) return 'stop';
+    delivering = true;
+    const delivered = await deliver(batch).finally(() => (delivering = false));
+    if (!delivered) return 'stop';
     await list.ack(slot, batch.invalid);
     return { slot: other, raw: stopping ? [] : await next };
   }
@@ -163,7 +168,20 @@ export function createDrainLoop(
       stopping = true;
       setTimeout(() => giveUp('deadline'), deadlineMs).unref();
       wakeUp();
-      await done;
+      // With Redis down, returning the slots cannot finish; the lines are safe in them and
+      // another worker returns them once this one's heartbeat has expired. So the stop
+      // waits out a Kafka delivery up to the deadline, but a loop stuck on Redis only briefly.
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setInterval(() => {
+          const waited = Date.now() - started;
+          if (waited > deadlineMs + 1_000 || (!delivering && waited > IDLE_STOP_GRACE_MS)) resolve();
+        }, 100);
+      });
+      const outcome = await Promise.race([done?.then(() => 'stopped' as const), late.then(() => 'late' as const)]);
+      clearInterval(timer);
+      if (outcome === 'late') logger.warn('stopped without returning the slots (Redis unavailable); they return when the heartbeat expires');
     },
   };
 }
