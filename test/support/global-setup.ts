@@ -16,7 +16,8 @@ declare module 'vitest' {
 }
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+// Not db 0: that is where a developer's own `npm start` or `npm run worker` keeps its lists.
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 
 function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);

@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+// Every child still running when the test file's process exits is killed with it, also
+// when a test failed before it could stop its children.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -22,33 +29,50 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
-/** Spawns a process and waits until its output matches `readyPattern`. */
+/**
+ * Spawns a process and waits until its output matches `readyPattern`. A process that is
+ * not ready in time, or whose wait fails for any reason, is killed before the error is
+ * thrown: a test that gives up on a child never leaves it listening. The default wait is
+ * long because a busy two-core machine can take many seconds to start a Node process.
+ */
 export async function startProcess(
   command: string,
   args: string[],
   env: Record<string, string>,
   readyPattern: RegExp,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<RunningProcess> {
   const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (readyPattern.test(output)) {
+  live.add(child);
+  void exited.then(() => live.delete(child));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${command} not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (readyPattern.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('error', (err) => {
         clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} exited with ${code} before it was ready:\n${output}`));
+        reject(err);
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`${command} exited with ${code} before it was ready:\n${output}`));
+      });
     });
-  });
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
   return {
     child,
     output: () => output,

@@ -54,6 +54,8 @@ export function createDrainLoop(
   let sinkDown = false;
   let redisDown = false;
   let delivering = false;
+  /** A delivered batch whose acknowledgement Redis did not take. */
+  let unacked: { slot: number; invalid: string[] } | undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -107,8 +109,18 @@ export function createDrainLoop(
     delivering = true;
     const delivered = await deliver(batch).finally(() => (delivering = false));
     if (!delivered) return 'stop';
+    // Kafka has the batch: if Redis fails now, the acknowledgement is retried when it is
+    // back, instead of taking the slot again and delivering the batch a second time.
+    unacked = { slot, invalid: batch.invalid };
     await list.ack(slot, batch.invalid);
+    unacked = undefined;
     return { slot: other, raw: stopping ? [] : await next };
+  }
+
+  async function ackDelivered(): Promise<void> {
+    if (!unacked) return;
+    await list.ack(unacked.slot, unacked.invalid);
+    unacked = undefined;
   }
 
   async function loop(): Promise<void> {
@@ -124,6 +136,13 @@ export function createDrainLoop(
       await keepAlive().catch(() => {});
       while (!stopping) {
         try {
+          if (redisDown) {
+            // Back from a Redis failure: acknowledge what Kafka already has, and return the
+            // batch prefetched into the other slot, which would otherwise wait there until
+            // this worker stops. The current slot is re-taken as is by the next step.
+            await ackDelivered();
+            await list.requeue((state.slot + 1) % SLOTS);
+          }
           const next = await step(state.slot, state.raw);
           if (next === 'stop') break;
           state = next;
@@ -148,7 +167,9 @@ export function createDrainLoop(
 
   async function returnSlots(): Promise<void> {
     try {
-      // Whatever is still in a slot (the batch given up on, a prefetched one) goes back.
+      // A delivered batch is acknowledged, never returned; whatever else is still in a
+      // slot (the batch given up on, a prefetched one) goes back.
+      await ackDelivered();
       let returned = 0;
       for (let s = 0; s < SLOTS; s++) returned += await list.requeue(s);
       if (returned > 0) logger.info({ lines: returned }, 'returned undelivered lines to the click list');

@@ -1,0 +1,145 @@
+// The whole pipeline under steady load while its parts fail, counting what went in and
+// what came out: every click answered with a 302 must reach Kafka, exactly once but for
+// the duplicates a SIGKILLed worker may cause. This is the test that would have caught
+// the 9% click loss the unit tests missed.
+import { afterAll, describe, expect, it } from 'vitest';
+import { readTopicUntil, uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
+import { insertLink, testDatabaseUrl, testSql, uniqueKey, uniqueSlug } from '../support/fixtures.ts';
+import { percentile, startClickLoad } from './click-load.ts';
+import { openPipeline, type Pipeline } from './pipeline.ts';
+
+const CLICKS = Number(process.env.SOAK_CLICKS ?? 20_000);
+const PER_SECOND = Number(process.env.SOAK_RATE ?? 400);
+const PUSH_TIMEOUT_MS = 50;
+// What a visitor may wait beyond the push bound on this busy two-core machine: the test's
+// own client, two web processes, two workers, Redis, Kafka and Postgres share it.
+const LATENCY_MARGIN_MS = 450;
+
+const sql = testSql();
+let pipeline: Pipeline | undefined;
+afterAll(async () => {
+  await pipeline?.close();
+  await sql.end();
+});
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+}
+
+describe('pipeline soak with faults', () => {
+  it('loses no click answered with a 302 while Redis, Kafka, a worker and a web process fail', async () => {
+    const kafkaPrefix = uniqueKafkaPrefix();
+    const queueKey = uniqueKey('soak_queue');
+    const p = (pipeline = await openPipeline({ databaseUrl: testDatabaseUrl(), queueKey, kafkaPrefix }));
+    const slug = uniqueSlug('soak');
+    await insertLink(sql, {
+      slug,
+      targets: { ios: 'https://example.com/ios?c={click_id}', android: 'https://example.com/android?c={click_id}', default: 'https://example.com/web?c={click_id}' },
+    });
+    await Promise.all([p.startRedis(), p.startKafka()]);
+    await p.redis.connect();
+    let webA = await p.startWeb();
+    const webB = await p.startWeb();
+    let worker1 = await p.startWorker('soak-1');
+    await p.startWorker('soak-2');
+
+    const log: string[] = [];
+    const load = startClickLoad({ urls: [webA.url, webB.url], slug, total: CLICKS, perSecond: PER_SECOND });
+    const started = performance.now();
+    const wallStart = Date.now();
+    const at = async (seconds: number, what: string) => {
+      const wait = started + seconds * 1000 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      log.push(`${((performance.now() - started) / 1000).toFixed(1)} s (click ${load.sent}): ${what}`);
+    };
+
+    for (const s of [3, 5, 7]) {
+      await at(s, 'Redis writes paused for 400 ms');
+      await p.redis.call('CLIENT', 'PAUSE', '400', 'WRITE');
+    }
+    await at(9, 'worker soak-1 SIGKILLed');
+    await worker1.stop('SIGKILL');
+    let leftInSlots = 0;
+    for (const slot of await p.redis.keys(`${queueKey}:processing:soak-1:*`)) leftInSlots += await p.redis.llen(slot);
+    await at(12, 'worker soak-1 started again');
+    worker1 = await p.startWorker('soak-1');
+    await at(15, 'Kafka stopped');
+    await p.stopKafka();
+    await at(22, 'Kafka started again');
+    await p.startKafka();
+    await at(28, 'Redis SIGKILLed');
+    await p.killRedis();
+    await at(29, 'web A out of rotation and stopped during the outage');
+    await load.drain(webA.url);
+    const stopCode = await webA.stop('SIGTERM', 30_000);
+    log.push(`web A exited with ${stopCode}: ${/spool/.test(webA.output()) ? 'spilled to the spool' : 'nothing spilled'}`);
+    webA = await p.startWeb();
+    load.add(webA.url);
+    await at(34, 'Redis started again (its data kept)');
+    await p.startRedis();
+    await at(40, 'Redis SIGKILLed again');
+    await p.killRedis();
+    await at(42, 'Redis started again');
+    await p.startRedis();
+
+    const answers = await load.done;
+    log.push(`load done after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const redirected = answers.filter((a) => a.status === 302);
+    const sentIds = new Set(redirected.map((a) => a.clickId));
+    const seen = new Map<string, number>();
+    await readTopicUntil(
+      `${kafkaPrefix}clicks`,
+      (messages) => {
+        const key = messages.at(-1)?.key ?? '';
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        return [...sentIds].every((id) => id !== undefined && seen.has(id));
+      },
+      180_000,
+      p.kafkaBootstrap,
+    );
+    const missing = [...sentIds].filter((id) => id === undefined || !seen.has(id));
+    const duplicates = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
+    const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+    const statuses = new Map<number, number>();
+    for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+    const spilled = (await metric(webB.url, 'click_queue_spilled_total')) + (await metric(webA.url, 'click_queue_spilled_total'));
+    const restored = (await metric(webB.url, 'click_queue_restored_total')) + (await metric(webA.url, 'click_queue_restored_total'));
+
+    console.log(
+      [
+        'pipeline soak:',
+        ...log.map((line) => `  ${line}`),
+        `  clicks sent ${answers.length}, answered 302 ${redirected.length}, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+        `  in Kafka: ${seen.size} distinct click ids, ${missing.length} missing, ${duplicates} duplicates (killed worker held ${leftInSlots} lines)`,
+        `  latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)?.toFixed(1)}`,
+        `  by 5 s window from the start, max latency ms: ${windows(answers.map((a) => [a.at, a.ms]), Math.max)}`,
+        `  by 5 s window, duplicates: ${windows([...seen].filter(([, n]) => n > 1).map(([id, n]) => [uuidv7Ms(id) - wallStart, n - 1]), (a, b) => a + b)}`,
+        `  spool: ${spilled} lines spilled, ${restored} restored (web A's count covers its second life only)`,
+      ].join('\n'),
+    );
+    expect(answers.filter((a) => a.status !== 302).slice(0, 5)).toEqual([]);
+    expect(redirected.length).toBe(CLICKS);
+    expect(sentIds.size).toBe(CLICKS);
+    expect(missing).toEqual([]);
+    expect(duplicates).toBeLessThanOrEqual(leftInSlots);
+    expect(latencies.at(-1)).toBeLessThan(PUSH_TIMEOUT_MS + LATENCY_MARGIN_MS);
+    expect(stopCode).toBe(0);
+  }, 600_000);
+});
+
+/** Folds [ms, value] pairs into 5-second windows: "0-5: v, 5-10: v, ...". */
+function windows(pairs: Array<[number, number]>, fold: (a: number, b: number) => number): string {
+  const byWindow = new Map<number, number>();
+  for (const [ms, value] of pairs) {
+    const w = Math.max(0, Math.floor(ms / 5000));
+    const had = byWindow.get(w);
+    byWindow.set(w, had === undefined ? value : fold(had, value));
+  }
+  return [...byWindow].sort(([a], [b]) => a - b).map(([w, v]) => `${w * 5}-${w * 5 + 5}: ${Math.round(v)}`).join(', ');
+}
+
+/** The creation time a UUIDv7 carries in its first 48 bits. */
+function uuidv7Ms(id: string): number {
+  return parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+}
