@@ -56,6 +56,8 @@ export function createClickBuffer(
   let closed = false;
   let dropping = false;
   let spoolDown = false;
+  /** Spilling since the last time a store took the buffer: log the start of it once. */
+  let spilling = false;
 
   function take(n: number): void {
     lines = lines.slice(n);
@@ -107,6 +109,7 @@ export function createClickBuffer(
       if (lines.length === 0) {
         logger.info('click buffer flushed; clicks go straight to the store again');
         dropping = false;
+        spilling = false;
       }
     }
   }
@@ -125,8 +128,9 @@ export function createClickBuffer(
       }
       take(batch.length);
       observer.spilled(batch.length);
-      if (spoolDown || stopping) logger.warn({ lines: batch.length }, 'clicks written to the spool until a store takes them');
+      if (spoolDown || !spilling || stopping) logger.warn({ lines: batch.length, stopping }, 'clicks go to the spool until a store takes them');
       spoolDown = false;
+      spilling = true;
     }
     dropping = false;
     return true;
@@ -134,19 +138,18 @@ export function createClickBuffer(
 
   async function restoreFromSpool(): Promise<void> {
     if (!spool || pool.healthy() === undefined) return;
-    for (;;) {
-      let moved: number;
-      try {
-        moved = await withTimeout(spool.restore((batch) => pool.push(batch), options.flushBatchLines), options.spoolTimeoutMs, 'spool restore');
-      } catch {
-        return; // A store or Postgres failed: the lines stay in the spool for the next round.
+    let total = 0;
+    try {
+      for (;;) {
+        const moved = await withTimeout(spool.restore((batch) => pool.push(batch), options.flushBatchLines), options.spoolTimeoutMs, 'spool restore');
+        total += moved;
+        if (moved > 0) observer.restored(moved);
+        if (moved < options.flushBatchLines || closed) break;
       }
-      if (moved > 0) {
-        observer.restored(moved);
-        logger.info({ lines: moved }, 'spooled clicks returned to the store');
-      }
-      if (moved < options.flushBatchLines || closed) return;
+    } catch {
+      // A store or Postgres failed: the rest stays in the spool for the next round.
     }
+    if (total > 0) logger.info({ lines: total }, 'spooled clicks returned to the store');
   }
 
   function restore(): Promise<void> {

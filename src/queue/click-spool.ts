@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { clickSpool } from '../db/schema.ts';
 
@@ -20,21 +20,15 @@ export interface ClickSpool {
   size(): Promise<number>;
 }
 
-/** Rows per INSERT: well under Postgres' 65,535 parameters, few round trips per outage. */
-const WRITE_CHUNK = 1_000;
-
 /** The spool of one Redis list (`queueKey`): lines return only to the list they were meant for. */
 export function createPostgresSpool(db: Database, queueKey: string): ClickSpool {
   return {
     async write(lines) {
       if (lines.length === 0) return;
-      // One transaction: a batch is spilled whole or not at all, so the caller knows
-      // exactly which lines are safe to forget.
-      await db.transaction(async (tx) => {
-        for (let i = 0; i < lines.length; i += WRITE_CHUNK) {
-          await tx.insert(clickSpool).values(lines.slice(i, i + WRITE_CHUNK).map((line) => ({ queueKey, line })));
-        }
-      });
+      // One statement, one array parameter: a batch is spilled whole or not at all (so the
+      // caller knows exactly which lines are safe to forget), and fast enough that a
+      // stopping process fits a full buffer into Heroku's 30 s.
+      await db.execute(sql`insert into ${clickSpool} (queue_key, line) select ${queueKey}, unnest(${sql.param([...lines])}::text[])`);
     },
     async restore(push, max) {
       return db.transaction(async (tx) => {

@@ -6,11 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readTopicUntil, uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
 import { insertLink, testDatabaseUrl, testSql, uniqueKey, uniqueSlug } from '../support/fixtures.ts';
 import { percentile, startClickLoad } from './click-load.ts';
-import { openPipeline, type Pipeline } from './pipeline.ts';
+import { openPipeline, WORKER_BATCH_SIZE, type Pipeline } from './pipeline.ts';
 
 const CLICKS = Number(process.env.SOAK_CLICKS ?? 20_000);
 const PER_SECOND = Number(process.env.SOAK_RATE ?? 400);
 const PUSH_TIMEOUT_MS = 50;
+const WORKERS = 2;
+/** The Kafka stop and the two Redis kills. */
+const INTERRUPTING_FAULTS = 3;
 // What a visitor may wait beyond the push bound on this busy two-core machine: the test's
 // own client, two web processes, two workers, Redis, Kafka and Postgres share it.
 const LATENCY_MARGIN_MS = 450;
@@ -122,9 +125,17 @@ describe('pipeline soak with faults', () => {
     expect(redirected.length).toBe(CLICKS);
     expect(sentIds.size).toBe(CLICKS);
     expect(missing).toEqual([]);
-    expect(duplicates).toBeLessThanOrEqual(leftInSlots);
+    // At least once: a fault between a delivery and its acknowledgement repeats that
+    // delivery. The killed worker repeats what its slots held; a stopped broker or a killed
+    // Redis repeats at most the batch each worker had in flight at that moment.
+    const allowance = leftInSlots + INTERRUPTING_FAULTS * WORKERS * WORKER_BATCH_SIZE;
+    console.log(`  duplicates allowed: ${allowance} (the killed worker's ${leftInSlots} + ${INTERRUPTING_FAULTS} faults x ${WORKERS} workers x ${WORKER_BATCH_SIZE})`);
+    expect(duplicates).toBeLessThanOrEqual(allowance);
     expect(latencies.at(-1)).toBeLessThan(PUSH_TIMEOUT_MS + LATENCY_MARGIN_MS);
     expect(stopCode).toBe(0);
+    // An outage is logged when it starts and when it ends, not once a second.
+    const outageLines = webB.output().split('\n').filter((line) => /click store unavailable/.test(line));
+    expect(outageLines.length).toBeLessThanOrEqual(3 * 2);
   }, 600_000);
 });
 

@@ -8,6 +8,9 @@ import { Redis } from 'ioredis';
 import { startKafka, type KafkaHandle } from '../../scripts/kafka/broker.ts';
 import { freePort, startProcess, startWebProcess, type RunningProcess } from '../support/processes.ts';
 
+/** Lines a worker takes per batch: a crash or outage repeats at most this many per worker. */
+export const WORKER_BATCH_SIZE = 200;
+
 export interface Pipeline {
   redisUrl: string;
   /** A control connection to the pipeline's Redis (reconnects after a restart). */
@@ -82,6 +85,7 @@ export async function openPipeline(env: { databaseUrl: string; queueKey: string;
           KAFKA_URL: kafkaBootstrap,
           KAFKA_PREFIX: env.kafkaPrefix,
           WORKER_ID: id,
+          WORKER_BATCH_SIZE: String(WORKER_BATCH_SIZE),
           // A killed worker's lines are returned to the list this soon after its death.
           WORKER_HEARTBEAT_TTL_MS: '2000',
           LOG_LEVEL: 'info',
