@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.ts';
 import { openEmbedded, type DatabaseHandle } from '../../src/db/database.ts';
 import { createPostgresSpool } from '../../src/queue/click-spool.ts';
@@ -18,6 +18,11 @@ const TRICKY = [
 const sql = testSql();
 const embeddedDir = mkdtempSync(join(tmpdir(), 'clicktrack-spool-'));
 let embedded: DatabaseHandle | undefined;
+// Opening PGlite compiles Postgres to WebAssembly: tens of seconds on a busy machine, so
+// it happens in a hook with the hook's long timeout, not inside a test's 30 s.
+beforeAll(async () => {
+  embedded = await openEmbedded(embeddedDir);
+});
 afterAll(async () => {
   await sql.end();
   await embedded?.close();
@@ -26,7 +31,7 @@ afterAll(async () => {
 
 describe.each([
   ['Postgres', async () => createDb(sql)],
-  ['the embedded database', async () => (embedded ??= await openEmbedded(embeddedDir)).db],
+  ['the embedded database', async () => embedded!.db],
 ])('click spool on %s', (_name, open) => {
   it('keeps lines exactly, gives them back oldest first, and only to their own list', async () => {
     const db = await open();
