@@ -30,7 +30,7 @@ describe('npm start with nothing configured', () => {
   it('runs the whole pipeline in one process: the demo click comes out enriched in events.ndjson', async () => {
     const web = await startWebProcess(bare);
     running.push(web);
-    expect(web.output()).toMatch(/curl -i -A iPhone http:\/\/localhost:\d+\/t\/click\/demo/);
+    expect(web.output()).toMatch(/curl -i -A '[^']+' http:\/\/localhost:\d+\/t\/click\/demo/);
     expect(web.output()).toMatch(/API key: +\S+/);
     expect(web.output()).toMatch(/embedded: +database \(PGlite/);
 
