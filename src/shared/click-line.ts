@@ -21,6 +21,9 @@ export interface EventLine {
 
 export const USER_AGENT_MAX_CHARS = 1024;
 
+/** The type of an impression line; the worker names its id `impression_id` by it. */
+export const IMPRESSION_TYPE = '/t/imp';
+
 export type LineErrorCode =
   | 'too_few_fields'
   | 'bad_ip'

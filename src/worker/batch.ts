@@ -1,4 +1,4 @@
-import { decodeLine, type EventLine } from '../shared/click-line.ts';
+import { decodeLine, IMPRESSION_TYPE, type EventLine } from '../shared/click-line.ts';
 import type { OutgoingMessage } from './sink/event-sink.ts';
 
 export type MessageFormat = 'json' | 'adtekio';
@@ -17,9 +17,14 @@ export interface PreparedBatch {
   klags: number[];
 }
 
-/** Other event types carry their own id; a click is keyed by its click id for dedupe. */
-function messageKey(params: Record<string, string>): string | undefined {
-  return params.click_id || params.impression_id || params.event_id || params.id || undefined;
+/**
+ * The key consumers dedupe by: the event's own id, the same field its message carries
+ * (`impression_id` for an impression, `click_id` otherwise); other event types their own id.
+ */
+function messageKey(line: EventLine): string | undefined {
+  const { params } = line;
+  const own = line.type === IMPRESSION_TYPE ? params.impression_id : params.click_id;
+  return own || params.event_id || params.id || undefined;
 }
 
 export function deadLetter(raw: string, reason: string, nowMs: number): string {
@@ -43,7 +48,7 @@ export function prepareBatch(raw: readonly string[], deps: BatchDeps, nowMs: num
       batch.invalid.push(deadLetter(text, `render_failed: ${(err as Error).message}`, nowMs));
       continue;
     }
-    batch.messages.push({ topic: deps.topicPrefix + line.topic, key: messageKey(line.params), value });
+    batch.messages.push({ topic: deps.topicPrefix + line.topic, key: messageKey(line), value });
     batch.klags.push(Math.max(0, nowMs / 1000 - line.ts));
   }
   return batch;

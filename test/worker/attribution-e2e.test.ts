@@ -61,7 +61,7 @@ describe('attribution end to end (route -> Redis -> worker -> Kafka)', () => {
       expect(impression!.event).toMatchObject({
         type: '/t/imp',
         path: '/t/imp',
-        click_id: null,
+        impression_id: impression!.key,
         ip: '8.8.8.8',
         country: 'US',
         platform: 'ios',
@@ -69,6 +69,7 @@ describe('attribution end to end (route -> Redis -> worker -> Kafka)', () => {
         bot: false,
         params: { slug: link.slug, campaign: 'launch', reqparams: 'placement=feed' },
       });
+      expect(impression!.event).not.toHaveProperty('click_id');
       expect(impression!.event.params.redirect_url).toBeUndefined();
     } finally {
       await worker.stop();

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { IMPRESSION_TYPE } from '../../shared/click-line.ts';
 import { readAdIds } from '../click/ad-ids.ts';
 import { impressionParams } from '../click/click-params.ts';
 import type { WebMetrics } from '../metrics.ts';
@@ -10,7 +11,7 @@ export interface ImpressionRouteDeps extends EventRouteDeps {
 }
 
 export const IMPRESSION_TOPIC = 'impressions';
-export const IMPRESSION_TYPE = '/t/imp';
+export { IMPRESSION_TYPE };
 
 /** The smallest transparent 1x1 GIF (43 bytes). */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');

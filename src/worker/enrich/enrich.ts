@@ -1,17 +1,25 @@
 import { isIP } from 'node:net';
-import { encodeParam, encodeParams, type EventLine } from '../../shared/click-line.ts';
+import { encodeParam, encodeParams, IMPRESSION_TYPE, type EventLine } from '../../shared/click-line.ts';
 import type { GeoLookup } from './geoip.ts';
 import type { AgentInfo } from './user-agent.ts';
 
+/**
+ * The event's own id, also the Kafka key: an impression carries `impression_id`, every other
+ * event `click_id` (null for a type that has none), never both, so no consumer reads an
+ * impression as a click without an id.
+ */
+export type EventId = { click_id: string | null; impression_id?: never } | { impression_id: string | null; click_id?: never };
+
 /** The Kafka message value (JSON), as documented in design/interface.md. */
-export interface EnrichedEvent {
+export type EnrichedEvent = EventId & EventFields;
+
+export interface EventFields {
   type: string;
   path: string;
-  click_id: string | null;
   /** Unix seconds when the tracker received the request. */
   ts: number;
   received_at: string;
-  /** Whole seconds the line waited between the tracker and this worker. */
+  /** klag: whole seconds the line waited in Redis, from the click (`ts`) to this worker taking it. */
   klag: number;
   ip: string;
   country: string | null;
@@ -29,6 +37,23 @@ export interface EnrichedEvent {
 }
 
 export type Enricher = (line: EventLine, nowMs: number) => EnrichedEvent;
+
+const CLICK_PLATFORMS = new Set(['ios', 'android', 'web']);
+
+/**
+ * The message's platform agrees with the redirect: a click the web process sent to the App
+ * Store or Play Store says ios or android, whatever the parser makes of its agent (an iPad
+ * asking for desktop sites with CriOS, a model token the parser does not know). A click sent
+ * to the web target says its OS family (windows, mac, linux, ...), or `web` when the parser
+ * names a phone OS the redirect did not treat as one (TVs, watches, consoles, Mac fetchers).
+ * Bots keep the original's empty platform. Lines without a click-time platform (other event
+ * types, older lines) keep the parser's family.
+ */
+export function eventPlatform(clickPlatform: string | undefined, agent: AgentInfo): string {
+  if (agent.bot || clickPlatform === undefined || !CLICK_PLATFORMS.has(clickPlatform)) return agent.platform;
+  if (clickPlatform !== 'web') return clickPlatform;
+  return agent.platform === 'ios' || agent.platform === 'android' ? 'web' : agent.platform;
+}
 
 // The last millisecond a Date can hold; a larger ts would make toISOString throw.
 const MAX_DATE_MS = 8.64e15;
@@ -50,16 +75,20 @@ export function createEnricher(deps: { geo: GeoLookup; parseAgent: (ua: string) 
       geo.region === undefined && geo.city === undefined
         ? { country: geo.country }
         : { country: geo.country, region: geo.region ?? null, city: geo.city ?? null };
+    const id: EventId =
+      line.type === IMPRESSION_TYPE
+        ? { impression_id: line.params.impression_id ?? null }
+        : { click_id: line.params.click_id ?? null };
     return {
       type: line.type,
       path: line.type,
-      click_id: line.params.click_id ?? null,
+      ...id,
       ts: line.ts,
       received_at: receivedAt,
       klag,
       ip: line.ip,
       ...place,
-      platform: agent.platform,
+      platform: eventPlatform(line.params.platform, agent),
       device: agent.device,
       os: agent.os,
       browser: agent.browser,

@@ -64,6 +64,25 @@ const CASES: Case[] = [
   // HarmonyOS NEXT runs no Android apps, so the Play Store link would be a dead end.
   { name: 'HarmonyOS NEXT (OpenHarmony, no Android)', expected: 'web', ua: 'Mozilla/5.0 (Phone; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile' },
 
+  // Classes that went wrong before the uap-core corpus check (issue 11); agents from uap-core's tests.
+  { name: 'Android spelled in lower case', expected: 'android', ua: 'SalesforceMobileSDK/5.3.0 android mobile/8.0.0 (SM-G955F) Salesforce1/15.2 Native uid_c4589f605fad8c7e ftr_ Cordova/6.2.3' },
+  { name: 'an Android tablet whose model contains "win" (Allwinner)', expected: 'android', ua: 'Mozilla/5.0 (Linux; Android 4.0.4; Allwinner A10 Build/IML74K) AppleWebKit/535.19 (KHTML, like Gecko) Chrome/18.0.1025.166 Safari/535.19' },
+  { name: 'a macOS CFNetwork fetcher', expected: 'web', ua: 'Safari/12602.2.14.0.7 CFNetwork/807.1.3 Darwin/16.1.0 (x86_64)' },
+  { name: 'a macOS CFNetwork fetcher naming its Mac model', expected: 'web', ua: 'Bloodhound/2.1 CFNetwork/673.4 Darwin/13.3.0 (x86_64) (MacBookPro10%2C1)' },
+  { name: 'an iOS CFNetwork app agent (no CPU part)', expected: 'ios', ua: 'App/1.0.0 CFNetwork/1220.1 Darwin/20.3.0' },
+  { name: 'an iOS app agent with an iPhone model token', expected: 'ios', ua: 'ArcGISRuntime-iOS/100.1.1 (iOS 12.4.1; iPhone10,4)' },
+  { name: 'an iOS app agent ending in an iPad model token', expected: 'ios', ua: 'ArcGISiOS-10.2.4/12.1/iPad5,2' },
+  { name: 'an iPhone agent that says "like Mac OS X" without "iPhone OS"', expected: 'ios', ua: 'Mozilla/5.0 (iPhone; U; CPU iPhone 6_1_4 like Mac OS X; en-us) AppleWebKit/528.18 (KHTML, like Gecko) Mobile/7E18 Grindr/1.8.8 (iPhone5,2/6.1.4)' },
+  { name: 'Chrome on an iPad asking for the desktop site (CriOS)', expected: 'ios', ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_5) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/102 Version/11.1.1 Safari/605.1.15' },
+  { name: 'UC Browser on Android (JUC)', expected: 'android', ua: 'JUC (Linux; U; 4.0.4; zh-cn; L-01E; 720*1280) UCWEB7.9.0.94/139/444' },
+  { name: 'a Chromecast with Google TV', expected: 'web', ua: 'Mozilla/5.0 (Linux; Android 12.0; Build/STTL.240206.002) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/92.0.4515.0 Safari/537.36 CrKey/1.56.500000 DeviceType/AndroidTV' },
+  { name: 'an Android TV box', expected: 'web', ua: 'Mozilla/5.0 (Linux; Android 4.1.1; Woxter Android TV 700 Build/JRO03H) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/28.0.1500.63 Safari/537.36 OPR/15.0.1162.61647' },
+  { name: 'a Fire TV stick', expected: 'web', ua: 'Mozilla/5.0 (Linux; Android 9; AFTMM Build/PS7233; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/70.0.3538.110 Mobile Safari/537.36' },
+  { name: 'an Apple TV', expected: 'web', ua: 'AppleCoreMedia/1.0.0.12F69 (Apple TV; U; CPU OS 8_3 like Mac OS X; en_us)' },
+  { name: 'an Apple Watch', expected: 'web', ua: 'AppleCoreMedia/1.0.0.16R5303d (Apple Watch; U; CPU OS 5_0 like Mac OS X; en_au)' },
+  { name: "a PlayStation Vita's Silk browser", expected: 'web', ua: 'Mozilla/5.0 (PlayStation Vita 1.81) AppleWebKit/531.22.8 (KHTML, like Gecko) Silk/3.2' },
+  { name: 'a Meta Quest headset', expected: 'web', ua: 'Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/36.6.0.9.50.692136875 Chrome/130.0.6723.191 VR Safari/537.36' },
+
   // Desktop
   { name: 'Chrome on Windows', expected: 'web', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36' },
   { name: 'Firefox on Windows', expected: 'web', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0' },
@@ -182,6 +201,9 @@ describe('bare device tokens', () => {
     ['Android', 'android'],
     ['Mozilla', 'web'],
     ['MyApp/1.0 (iPhone; build 7)', 'ios'],
+    ['MyApp/2.1 (iPhone15,3; 17.0)', 'ios'],
+    ['MyApp/2.1 (iPad8,9; 16.4)', 'ios'],
+    ['MyApp/2.1 (Linux; android 14; Winnovo T10)', 'android'],
   ] as const)('sends the bare agent %j to %s, as the original did', (ua, platform) => {
     expect(detect(ua)).toBe(platform);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventLine } from '../../../src/shared/click-line.ts';
-import { createEnricher, ipv4ToInteger, toAdtekioMessage, type EnrichedEvent } from '../../../src/worker/enrich/enrich.ts';
+import { createEnricher, eventPlatform, ipv4ToInteger, toAdtekioMessage, type EnrichedEvent, type EventFields } from '../../../src/worker/enrich/enrich.ts';
 import type { GeoInfo, GeoLookup } from '../../../src/worker/enrich/geoip.ts';
 import { createAgentParser } from '../../../src/worker/enrich/user-agent.ts';
 
@@ -88,7 +88,71 @@ describe('createEnricher', () => {
   });
 });
 
-function exampleEvent(overrides: Partial<EnrichedEvent> = {}): EnrichedEvent {
+describe('impression messages', () => {
+  const impression = line({
+    topic: 'impressions',
+    type: '/t/imp',
+    params: { impression_id: '0190a3b4-0000-7000-8000-0000000000ff', slug: 'spring', platform: 'ios' },
+  });
+
+  it('carry their own impression_id in place of click_id', () => {
+    const event = enrich(impression, NOW_MS);
+    expect(event.impression_id).toBe('0190a3b4-0000-7000-8000-0000000000ff');
+    expect(event).not.toHaveProperty('click_id');
+    expect(Object.keys(event).slice(0, 4)).toEqual(['type', 'path', 'impression_id', 'ts']);
+  });
+
+  it('keep click_id out even when a forged one sits among the params', () => {
+    const event = enrich(line({ ...impression, params: { ...impression.params, click_id: 'forged' } }), NOW_MS);
+    expect(event).not.toHaveProperty('click_id');
+  });
+
+  it('leave clicks as they were: click_id, no impression_id', () => {
+    const event = enrich(line(), NOW_MS);
+    expect(event.click_id).toBe('0190a3b4-0000-7000-8000-000000000001');
+    expect(event).not.toHaveProperty('impression_id');
+  });
+});
+
+describe('the platform agrees with the redirect', () => {
+  const MAC_CHROME_ON_IPAD =
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_5) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/102 Version/11.1.1 Safari/605.1.15';
+  const APPLE_TV = 'AppleCoreMedia/1.0.0.12F69 (Apple TV; U; CPU OS 8_3 like Mac OS X; en_us)';
+  const WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+  const clickWith = (userAgent: string, platform?: string) =>
+    enrich(line({ userAgent, params: { click_id: 'c', ...(platform === undefined ? {} : { platform }) } }), NOW_MS);
+
+  it('records the demo request `curl -A iPhone` as the iOS click it was, not as a bot', () => {
+    expect(clickWith('iPhone', 'ios')).toMatchObject({ platform: 'ios', bot: false, bot_name: null });
+    expect(clickWith('Android', 'android')).toMatchObject({ platform: 'android', bot: false });
+  });
+
+  it('says ios for a click sent to the App Store whatever the parser reads in the agent', () => {
+    expect(clickWith(MAC_CHROME_ON_IPAD, 'ios').platform).toBe('ios');
+  });
+
+  it('never says ios or android for a click sent to the web target', () => {
+    expect(clickWith(APPLE_TV, 'web').platform).toBe('web');
+    expect(clickWith(WINDOWS, 'web').platform).toBe('windows');
+  });
+
+  it("keeps the parser's OS family for a line without a click-time platform", () => {
+    expect(clickWith(WINDOWS).platform).toBe('windows');
+    expect(clickWith(IPHONE_UA).platform).toBe('ios');
+  });
+
+  it('leaves a bot\'s platform empty, as the original did, even when the redirect went to a store', () => {
+    const googlebotPhone =
+      'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+    expect(clickWith(googlebotPhone, 'android')).toMatchObject({ bot: true, platform: '' });
+  });
+
+  it('ignores a platform param that is not one of the three targets', () => {
+    expect(eventPlatform('windows-phone', parseAgent(WINDOWS))).toBe('windows');
+  });
+});
+
+function exampleEvent(overrides: Partial<EventFields> = {}): EnrichedEvent {
   return {
     type: '/t/click',
     path: '/t/click',

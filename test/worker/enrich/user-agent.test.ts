@@ -101,6 +101,15 @@ describe('createAgentParser', () => {
     });
   });
 
+  it.each(['iPhone', 'iPad', 'Android'])('reads the bare agent %j as that device, not a bot, as the original did', (ua) => {
+    expect(parse(ua)).toMatchObject({ bot: false, bot_name: null });
+  });
+
+  it('still counts other one-word agents as bots', () => {
+    expect(parse('Mozilla')).toMatchObject({ bot: true, platform: '' });
+    expect(parse('iPhoneX')).toMatchObject({ bot: true });
+  });
+
   it('gives an unknown agent an empty platform and no device type', () => {
     expect(parse('SomethingNew/1.0')).toMatchObject({ platform: '', device: { type: null } });
   });
