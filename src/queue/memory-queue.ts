@@ -1,4 +1,4 @@
-import type { WorkList } from '../worker/drain/reliable-list.ts';
+import type { WorkList } from './work-list.ts';
 import type { ClickStore } from './click-store.ts';
 
 /**
@@ -10,7 +10,6 @@ export class MemoryQueue implements WorkList {
   /** Oldest first. */
   private lines: string[] = [];
   private readonly slots = new Map<number, string[]>();
-  readonly invalid: string[] = [];
   private waiters: Array<() => void> = [];
   private readonly maxLines: number;
 
@@ -60,8 +59,8 @@ export class MemoryQueue implements WorkList {
     return true;
   }
 
-  async ack(slot: number, invalidEntries: string[]): Promise<void> {
-    this.invalid.push(...invalidEntries);
+  /** Broken lines are counted by the worker's metrics; with no Redis there is no dead-letter list to keep them in. */
+  async ack(slot: number, _invalidEntries: string[]): Promise<void> {
     this.slots.delete(slot);
   }
 

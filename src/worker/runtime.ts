@@ -6,7 +6,8 @@ import { openGeoIp } from './enrich/geoip.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { createRenderer } from './render.ts';
 import type { EventSink } from './sink/event-sink.ts';
-import { redisSources, sinkFor, type WorkSource } from './sources.ts';
+import { redisSources, type WorkSource } from '../queue/redis-work-source.ts';
+import { sinkFor } from './sink/sink-for.ts';
 
 export interface WorkerRuntime {
   metrics: WorkerMetrics;

@@ -1,7 +1,7 @@
 import type { Logger } from '../../shared/logger.ts';
 import type { PreparedBatch } from '../batch.ts';
 import type { EventSink } from '../sink/event-sink.ts';
-import type { WorkList } from './reliable-list.ts';
+import type { WorkList } from '../../queue/work-list.ts';
 
 export interface DrainObserver {
   delivered(batch: PreparedBatch, seconds: number): void;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { WorkList } from './work-list.ts';
 
 /**
  * The Redis side of at-least-once draining. Lines move atomically (Lua) from the click
@@ -37,18 +38,6 @@ local moved = 0
 while redis.call('LMOVE', KEYS[2], KEYS[1], 'LEFT', 'RIGHT') do moved = moved + 1 end
 return moved
 `;
-
-/** What the drain loop needs of a list of lines: Redis in production, memory when embedded. */
-export interface WorkList {
-  take(slot: number, max: number): Promise<string[]>;
-  waitForLine(slot: number, timeoutSeconds: number): Promise<boolean>;
-  ack(slot: number, invalidEntries: string[]): Promise<void>;
-  requeue(slot: number): Promise<number>;
-  heartbeat(slots: number, ttlMs: number): Promise<void>;
-  retire(slots: number): Promise<void>;
-  recoverOrphans(): Promise<number>;
-  length(): Promise<number>;
-}
 
 export interface ReliableListKeys {
   queue: string;

@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { createRedis, redactRedisUrl } from '../queue/redis-connection.ts';
-import { kafkaConnection } from '../shared/kafka-options.ts';
-import type { DrainSettings } from './config.ts';
-import { ReliableList, type WorkList } from './drain/reliable-list.ts';
-import type { EventSink } from './sink/event-sink.ts';
-import { createFileSink } from './sink/file-sink.ts';
-import { createKafkaSink } from './sink/kafka-sink.ts';
+import { createRedis, redactRedisUrl } from './redis-connection.ts';
+import { ReliableList } from './reliable-list.ts';
+import type { WorkList } from './work-list.ts';
 
 /** One list to drain: a Redis click store, or the embedded in-memory queue. */
 export interface WorkSource {
@@ -18,7 +13,15 @@ export interface WorkSource {
   close(): Promise<void>;
 }
 
-export function redisSources(settings: DrainSettings): WorkSource[] {
+export interface RedisSourceSettings {
+  redisUrls: string[];
+  REDIS_QUEUE_KEY: string;
+  REDIS_INVALID_KEY: string;
+  workerId: string;
+}
+
+/** One source per configured Redis, each with its own connections. */
+export function redisSources(settings: RedisSourceSettings): WorkSource[] {
   const keys = { queue: settings.REDIS_QUEUE_KEY, invalid: settings.REDIS_INVALID_KEY };
   // Slots belong to this process, not just to the worker's name: during a restart Heroku
   // may run the old and the new `worker.1` side by side, and two processes sharing a slot
@@ -38,20 +41,5 @@ export function redisSources(settings: DrainSettings): WorkSource[] {
         blocking.disconnect();
       },
     };
-  });
-}
-
-/** Kafka when KAFKA_URL is set; otherwise (never in production) an NDJSON file. */
-export function sinkFor(settings: DrainSettings): EventSink {
-  if (!settings.KAFKA_URL) return createFileSink(join(settings.DATA_DIR, 'events.ndjson'));
-  return createKafkaSink({
-    ...kafkaConnection({
-      url: settings.KAFKA_URL,
-      trustedCert: settings.KAFKA_TRUSTED_CERT,
-      clientCert: settings.KAFKA_CLIENT_CERT,
-      clientCertKey: settings.KAFKA_CLIENT_CERT_KEY,
-    }),
-    clientId: `${settings.KAFKA_PREFIX}clicktrack-worker`,
-    compression: settings.KAFKA_COMPRESSION,
   });
 }
