@@ -127,7 +127,6 @@ export const updateLinkSchema = z.strictObject({ targets: targetsPatchSchema.opt
 
 export type CreateLinkInput = z.infer<typeof createLinkSchema>;
 export type UpdateLinkInput = z.infer<typeof updateLinkSchema>;
-export type TargetsInput = z.infer<typeof targetsSchema>;
 
 export const LIST_LIMIT_MAX = 100;
 
@@ -214,7 +213,7 @@ export function targetWarnings(targets: Partial<Record<TargetPlatform, string | 
 
 const nullableText = (description: string) => z.string().nullable().meta({ description });
 
-/** A link as the API answers it (interface.md), plus the settings of the attribution features. */
+/** A link as the API answers it (the README's "Admin API"), plus the settings of the attribution features. */
 export const linkSchema = z
   .object({
     id: z.number().int().meta({ example: 42 }),

@@ -49,7 +49,7 @@ export function createClickBuffer(
 ): ClickBuffer {
   let lines: string[] = [];
   /** When each chunk of lines arrived, oldest first: [arrival ms, line count]. */
-  let arrivals: Array<[number, number]> = [];
+  const arrivals: Array<[number, number]> = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
   let restoring: Promise<void> | undefined;

@@ -100,7 +100,10 @@ export function createClickQueue(
     if (batch === current) batch = undefined;
     const { lines, settle } = current;
     const state = pool.healthy();
-    if (!state) return settle(buffer.add(lines));
+    if (!state) {
+      settle(buffer.add(lines));
+      return;
+    }
     const timer = setTimeout(() => {
       // A stalled store would slow every click: skip it while this push finishes or fails.
       if (state.downUntil <= now()) pool.markDown(state, new Error(`push took over ${pushTimeoutMs} ms`));

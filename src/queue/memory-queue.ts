@@ -24,7 +24,7 @@ export class MemoryQueue implements WorkList {
       push: async (lines) => {
         if (this.lines.length + lines.length > this.maxLines) throw new Error('embedded queue is full');
         this.lines.push(...lines);
-        this.waiters.splice(0).forEach((wake) => wake());
+        for (const wake of this.waiters.splice(0)) wake();
       },
       ping: async () => {},
       close: async () => {},

@@ -4,7 +4,7 @@ import { loadWorkerConfig } from './config.ts';
 import { serveMetrics } from './metrics.ts';
 import { startWorkerRuntime } from './runtime.ts';
 
-let config;
+let config: ReturnType<typeof loadWorkerConfig>;
 try {
   config = loadWorkerConfig(process.env);
 } catch (err) {

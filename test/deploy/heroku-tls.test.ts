@@ -30,7 +30,10 @@ const services: Service[] = [];
 
 beforeAll(async () => {
   certs = makeTestCertificates();
-  const track = <T extends Service>(starting: Promise<T>) => starting.then((service) => (services.push(service), service));
+  const track = <T extends Service>(starting: Promise<T>) => starting.then((service) => {
+    services.push(service);
+    return service;
+  });
   const starting = [track(startTlsRedis(certs)), track(startTlsKafka(certs)), track(startTlsPostgres(certs))] as const;
   // Every start settles before a failure is thrown, so afterAll stops whatever did come up.
   await Promise.allSettled(starting);

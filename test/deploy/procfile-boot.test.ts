@@ -175,7 +175,10 @@ describe('a deploy by the Procfile from a fresh clone', () => {
       const inGroup = new Set([web.pid]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const p of table) if (inGroup.has(p.ppid) && !inGroup.has(p.pid)) (inGroup.add(p.pid), (grew = true));
+        for (const p of table) if (inGroup.has(p.ppid) && !inGroup.has(p.pid)) {
+          inGroup.add(p.pid);
+          grew = true;
+        }
       }
       const nodes = table.filter((p) => inGroup.has(p.pid) && path.basename(p.args.split(' ')[0] ?? '') === 'node');
       const primaries = nodes.filter((p) => nodes.some((c) => c.ppid === p.pid));

@@ -14,7 +14,7 @@ function fakeStore(name: string) {
     lines,
     set(next) {
       mode = next;
-      if (next !== 'stalled') stalled.splice(0).forEach((release) => release());
+      if (next !== 'stalled') for (const release of stalled.splice(0)) release();
     },
     push(batch) {
       if (mode === 'down') return Promise.reject(new Error(`${name} down`));

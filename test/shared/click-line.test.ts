@@ -68,7 +68,7 @@ describe('click line codec', () => {
   });
 
   it('caps the user agent without splitting a surrogate pair', () => {
-    const ua = 'a'.repeat(USER_AGENT_MAX_CHARS - 1) + '😀' + 'tail';
+    const ua = `${'a'.repeat(USER_AGENT_MAX_CHARS - 1)}😀tail`;
     const capped = sanitizeUserAgent(ua);
     expect(capped).toBe('a'.repeat(USER_AGENT_MAX_CHARS - 1));
     expect(sanitizeUserAgent('x'.repeat(5000))).toHaveLength(USER_AGENT_MAX_CHARS);

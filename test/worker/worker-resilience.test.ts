@@ -185,7 +185,10 @@ describe('worker resilience', () => {
       running.push(server);
       await workerProcess({ ...env, WORKER_HEARTBEAT_TTL_MS: '1000' });
       const keys = new Set<string>();
-      const messages = await readTopicUntil(`${prefix}clicks`, (got) => (keys.add(got.at(-1)?.key ?? ''), keys.size >= all.length), 60_000);
+      const messages = await readTopicUntil(`${prefix}clicks`, (got) => {
+        keys.add(got.at(-1)?.key ?? '');
+        return keys.size >= all.length;
+      }, 60_000);
       expect(all.filter((id) => !keysOf(messages).has(id))).toEqual([]);
     } finally {
       own.disconnect();

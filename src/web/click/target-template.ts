@@ -57,7 +57,7 @@ export function compileTemplate(target: string): CompiledTemplate | null {
   return parts;
 }
 
-function valueOf(placeholder: Placeholder, values: TemplateValues): string {
+function placeholderValue(placeholder: Placeholder, values: TemplateValues): string {
   switch (placeholder.kind) {
     case 'click_id':
       return values.clickId;
@@ -78,7 +78,7 @@ export function expandTemplate(template: CompiledTemplate, values: TemplateValue
   let out = '';
   for (const part of template) {
     // toWellFormed: a lone surrogate from a visitor would make encodeURIComponent throw.
-    out += typeof part === 'string' ? part : encodeURIComponent(valueOf(part, values).toWellFormed());
+    out += typeof part === 'string' ? part : encodeURIComponent(placeholderValue(part, values).toWellFormed());
   }
   return out;
 }

@@ -10,7 +10,7 @@ import type { AgentInfo } from './user-agent.ts';
  */
 export type EventId = { click_id: string | null; impression_id?: never } | { impression_id: string | null; click_id?: never };
 
-/** The Kafka message value (JSON), as documented in design/interface.md. */
+/** The Kafka message value (JSON), as the README documents it ("The Kafka message"). */
 export type EnrichedEvent = EventId & EventFields;
 
 export interface EventFields {

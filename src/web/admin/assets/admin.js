@@ -1,5 +1,5 @@
 // The admin UI's only script, served from /admin/assets so the CSP can forbid inline script.
-'use strict';
+
 
 async function copyFrom(button) {
   const field = document.getElementById(button.dataset.copy);
