@@ -78,20 +78,34 @@ describe('link cache', () => {
 
   it('forgets an invalidated slug, even when the invalidation races a query', async () => {
     const links = { summer: linkFixture() };
-    const { source, state } = countingSource(links);
+    const { source } = countingSource(links);
     const cache = createLinkCache(source);
     await cache.get('summer');
     links.summer = linkFixture({ targets: { default: 'https://example.com/new' } });
     cache.invalidate('summer');
     expect((await cache.get('summer'))?.targets.default).toBe('https://example.com/new');
 
-    state.delayMs = 30;
+    // The query reads the old row, then the row changes and the notification arrives
+    // while the query's answer is still on its way: that answer must not be cached.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let queryStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => (queryStarted = resolve));
+    const findBySlug = source.findBySlug;
+    source.findBySlug = async (slug) => {
+      const answer = await findBySlug(slug);
+      queryStarted();
+      await held;
+      return answer;
+    };
     links.summer = linkFixture({ targets: { default: 'https://example.com/old-in-flight' } });
     cache.invalidate('summer');
     const inFlight = cache.get('summer');
-    await new Promise((r) => setTimeout(r, 5));
+    await started;
     links.summer = linkFixture({ targets: { default: 'https://example.com/newest' } });
     cache.invalidate('summer');
+    source.findBySlug = findBySlug;
+    release();
     await inFlight;
     expect((await cache.get('summer'))?.targets.default).toBe('https://example.com/newest');
   });

@@ -110,10 +110,10 @@ describe('worker resilience', () => {
         await expect.poll(() => redis.llen(queueKey), { timeout: 20_000, interval: 5 }).toBeLessThan(2_500);
         await kafka.stop();
         await pushLines(redis, queueKey, during.map((id) => clickLine(id)));
-        await new Promise((r) => setTimeout(r, 3_000));
+        // Wait for the worker to find Kafka gone (a failed produce), not for a fixed time.
+        await expect.poll(async () => (await worker.metrics.summary()).produceErrors, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
         const waiting = await redis.llen(queueKey);
         expect(waiting).toBeGreaterThanOrEqual(during.length);
-        expect((await worker.metrics.summary()).produceErrors).toBeGreaterThan(0);
 
         kafka = await startKafka({ port, controllerPort, dataDir });
         const messages = await readTopic(`${prefix}clicks`, before.length + during.length, 60_000, kafka.bootstrap);

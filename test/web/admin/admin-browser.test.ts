@@ -136,7 +136,18 @@ describe('admin UI in a real browser', () => {
     }
   });
 
-  it('ran without a single Content-Security-Policy violation', () => {
+  it('ran without a single Content-Security-Policy violation, and would have seen one', async () => {
+    // Loaded here too, so the check means something when this test runs alone.
+    await page.goto(`${web.url}/admin/login`);
+    await page.waitForLoadState('load');
     expect(cspViolations).toEqual([]);
+    // The listener catches a real violation: an inline script the policy must refuse.
+    await page.evaluate(`{
+      const script = document.createElement('script');
+      script.textContent = 'document.title = "inline ran"';
+      document.body.append(script);
+    }`);
+    await expect.poll(() => cspViolations.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.title()).not.toBe('inline ran');
   });
 });
