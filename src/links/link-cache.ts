@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { withTimeout } from '../shared/with-timeout.ts';
 import type { Link, LinkSource } from './link.ts';
 
 export interface LinkCacheOptions {
@@ -56,7 +57,7 @@ export function createLinkCache(
       inFlight++;
       let link: Link | null;
       try {
-        link = await withTimeout(source.findBySlug(slug), queryTimeoutMs, `link query for ${slug}`);
+        link = await withTimeout(source.findBySlug(slug), queryTimeoutMs, () => new LinkLookupError(`link query took over ${queryTimeoutMs} ms`));
       } finally {
         inFlight--;
       }
@@ -125,13 +126,4 @@ export function createLinkCache(
       return cache.size;
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LinkLookupError(`${what} took over ${ms} ms`)), ms);
-  });
-  promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,6 +2,7 @@
 // it, so these shared schemas are built with it for the API's OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import type { LinkRecord } from './link-store.ts';
+import { SLUG_PATTERN } from './link.ts';
 
 /**
  * What a campaign link may hold, as zod schemas shared by the API, the admin UI and the
@@ -9,7 +10,6 @@ import type { LinkRecord } from './link-store.ts';
  * Field names are the API's (snake_case); the store maps them to columns.
  */
 
-export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const TEXT_MAX = 256;
 export const TARGET_URL_MAX = 2048;
 export const CAMPAIGN_URL_MAX = 1024;

@@ -2,6 +2,9 @@ import type { LinkTargets } from '../db/schema.ts';
 
 export type { LinkTargets };
 
+/** A slug as URLs carry it: letters, digits, "-" and "_", at most 64. */
+export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** What the click path needs of a campaign link; cached per slug in every web process. */
 export interface Link {
   id: number;

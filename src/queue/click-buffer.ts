@@ -1,4 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
+import { withTimeout } from '../shared/with-timeout.ts';
 import type { ClickSpool } from './click-spool.ts';
 import type { StorePool } from './store-pool.ts';
 
@@ -120,7 +121,7 @@ export function createClickBuffer(
     while (lines.length > 0) {
       const batch = lines.slice(0, 10_000);
       try {
-        await withTimeout(spool.write(batch), options.spoolTimeoutMs, 'spool write');
+        await withTimeout(spool.write(batch), options.spoolTimeoutMs, () => new Error(`spool write took over ${options.spoolTimeoutMs} ms`));
       } catch (err) {
         if (!spoolDown) logger.error({ reason: (err as Error).message, lines: lines.length }, 'click spool unavailable; clicks stay in memory');
         spoolDown = true;
@@ -141,7 +142,7 @@ export function createClickBuffer(
     let total = 0;
     try {
       for (;;) {
-        const moved = await withTimeout(spool.restore((batch) => pool.push(batch), options.flushBatchLines), options.spoolTimeoutMs, 'spool restore');
+        const moved = await withTimeout(spool.restore((batch) => pool.push(batch), options.flushBatchLines), options.spoolTimeoutMs, () => new Error('spool restore timed out'));
         total += moved;
         if (moved > 0) observer.restored(moved);
         if (moved < options.flushBatchLines || closed) break;
@@ -205,13 +206,4 @@ export function createClickBuffer(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-  });
-  promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

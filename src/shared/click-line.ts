@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { cutText } from './text.ts';
 
 /**
  * The queued line, shared by the web process (encode) and the worker (decode):
@@ -53,14 +54,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** Strips control characters and caps the length without splitting a surrogate pair. */
 export function sanitizeUserAgent(userAgent: string): string {
-  let ua = userAgent.replace(CONTROL, '');
-  if (ua.length > USER_AGENT_MAX_CHARS) {
-    let end = USER_AGENT_MAX_CHARS;
-    const last = ua.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-    ua = ua.slice(0, end);
-  }
-  return ua;
+  return cutText(userAgent.replace(CONTROL, ''), USER_AGENT_MAX_CHARS);
 }
 
 /** One `key=value` pair; readable by URLSearchParams, and several times cheaper to make. */

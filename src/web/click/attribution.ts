@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Link } from '../../links/link.ts';
 import type { AdIds } from './ad-ids.ts';
+import { cutText } from '../../shared/text.ts';
 
 /** The original tracker's cap on the network's `click` value. */
 export const CLICK_PARAM_MAX_CHARS = 255;
@@ -64,7 +65,7 @@ export function attribution(input: AttributionInput): Attribution {
     const value = query[from] as string;
     consumed.push(from);
     if (value === '') return;
-    const capped = capChars(value, max);
+    const capped = cutText(value, max);
     if (capped !== value) truncated = true;
     fields[field] = capped;
   };
@@ -75,12 +76,4 @@ export function attribution(input: AttributionInput): Attribution {
 
   if (input.privacy) fields.privacy = '1';
   return { fields, consumed, truncated };
-}
-
-function capChars(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return text.slice(0, end);
 }

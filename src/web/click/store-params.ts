@@ -1,6 +1,7 @@
 import type { Link } from '../../links/link.ts';
 import { encodeParam } from '../../shared/click-line.ts';
 import { appendPairs, pairKey, pairValue, queryKeys, queryPairs, splitUrl } from './url-query.ts';
+import { cutText } from '../../shared/text.ts';
 
 /**
  * What the stores take from a click:
@@ -77,16 +78,10 @@ function withPlayReferrer(target: string, link: StoreLink): StoreUrl {
 
 function withAppStoreTokens(target: string, link: StoreLink, globalProviderToken: string | undefined): string {
   const present = queryKeys(splitUrl(target).query);
-  const campaignToken = capCodePoints(link.appStoreCampaignToken || link.campaign || '', CAMPAIGN_TOKEN_MAX_CHARS);
+  const campaignToken = cutText(link.appStoreCampaignToken || link.campaign || '', CAMPAIGN_TOKEN_MAX_CHARS);
   const providerToken = link.appStoreProviderToken || globalProviderToken;
   const added: string[] = [];
   if (campaignToken && !present.has('ct')) added.push(encodeParam('ct', campaignToken));
   if (providerToken && !present.has('pt')) added.push(encodeParam('pt', providerToken));
   return appendPairs(target, added);
-}
-
-/** Cuts by characters, never inside a surrogate pair. */
-function capCodePoints(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return Array.from(text).slice(0, max).join('');
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { LinkCache } from '../../links/link-cache.ts';
-import type { Link } from '../../links/link.ts';
+import { SLUG_PATTERN, type Link } from '../../links/link.ts';
 import type { ClickQueue } from '../../queue/click-queue.ts';
 import { encodeLineWithParams } from '../../shared/click-line.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -23,15 +23,13 @@ export interface EventRouteDeps {
   nowMs: () => number;
 }
 
-const SLUG = /^[A-Za-z0-9_-]{1,64}$/;
-
 /**
  * The link when the cache can answer at once (a malformed slug is a known unknown, so it
  * never reaches the database), or undefined: then the caller awaits `links.get(slug)`.
  * Most clicks are cache hits and are answered without a turn of the event loop.
  */
 export function cachedLink(links: LinkCache, slug: string): Link | null | undefined {
-  return SLUG.test(slug) ? links.cached(slug) : null;
+  return SLUG_PATTERN.test(slug) ? links.cached(slug) : null;
 }
 
 /** Counts the ids the visitor sent that the event goes on without. */
