@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from '../../shared/logger.ts';
 import { createAuthThrottle, type AuthThrottle } from '../auth-throttle.ts';
-import { clientNetwork } from '../client-ip.ts';
-import { requestIp } from '../click/visitor-address.ts';
+import { clientNetwork } from '../visitor/client-ip.ts';
+import { requestIp } from '../visitor/visitor-address.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

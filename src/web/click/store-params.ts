@@ -1,7 +1,7 @@
 import type { Link } from '../../links/link.ts';
 import { encodeParam } from '../../shared/click-line.ts';
 import { appendPairs, pairKey, pairValue, queryKeys, queryPairs, splitUrl } from './url-query.ts';
-import { cutText } from '../../shared/text.ts';
+import { cutCodePoints } from '../../shared/text.ts';
 
 /**
  * What the stores take from a click:
@@ -78,7 +78,7 @@ function withPlayReferrer(target: string, link: StoreLink): StoreUrl {
 
 function withAppStoreTokens(target: string, link: StoreLink, globalProviderToken: string | undefined): string {
   const present = queryKeys(splitUrl(target).query);
-  const campaignToken = cutText(link.appStoreCampaignToken || link.campaign || '', CAMPAIGN_TOKEN_MAX_CHARS);
+  const campaignToken = cutCodePoints(link.appStoreCampaignToken || link.campaign || '', CAMPAIGN_TOKEN_MAX_CHARS);
   const providerToken = link.appStoreProviderToken || globalProviderToken;
   const added: string[] = [];
   if (campaignToken && !present.has('ct')) added.push(encodeParam('ct', campaignToken));

@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import { LinkLookupError } from '../../links/link-cache.ts';
 import { readAdIds } from '../click/ad-ids.ts';
 import { chooseTarget } from '../click/choose-target.ts';
-import { clickParams } from '../click/click-params.ts';
+import { clickParams } from '../tracking/event-params.ts';
 import { createRedirectBuilder } from '../click/redirect-url.ts';
 import type { WebMetrics } from '../metrics.ts';
-import { cachedLink, eventLine, type EventRouteDeps } from './event-route.ts';
+import { cachedLink, eventLine, type EventRouteDeps } from '../tracking/event-line.ts';
 
 export interface ClickRouteDeps extends EventRouteDeps {
   metrics: Pick<WebMetrics, 'clickAnswered' | 'invalidAdId'>;

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { IMPRESSION_TYPE } from '../../shared/click-line.ts';
 import { readAdIds } from '../click/ad-ids.ts';
-import { impressionParams } from '../click/click-params.ts';
+import { impressionParams } from '../tracking/event-params.ts';
 import type { WebMetrics } from '../metrics.ts';
-import { cachedLink, eventLine, type EventRouteDeps } from './event-route.ts';
+import { cachedLink, eventLine, type EventRouteDeps } from '../tracking/event-line.ts';
 
 export interface ImpressionRouteDeps extends EventRouteDeps {
   metrics: Pick<WebMetrics, 'impressionAnswered' | 'invalidAdId'>;

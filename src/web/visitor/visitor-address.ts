@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { clientIp } from '../client-ip.ts';
+import { clientIp } from './client-ip.ts';
 import { truncateIp, wantsPrivacy, type IpPrivacy } from './privacy.ts';
 
 export interface VisitorAddress {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ipv6Groups } from '../client-ip.ts';
+import { ipv6Groups } from './client-ip.ts';
 
 /** `IP_PRIVACY`: `off` queues the visitor's address as is, unless the visitor asks otherwise. */
 export type IpPrivacy = 'off' | 'truncate';

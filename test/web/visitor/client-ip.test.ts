@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp, clientNetwork, UNKNOWN_IP } from '../../src/web/client-ip.ts';
+import { clientIp, clientNetwork, UNKNOWN_IP } from '../../../src/web/visitor/client-ip.ts';
 
 describe('clientIp', () => {
   it('uses the socket address when no proxy is trusted, whatever the header says', () => {

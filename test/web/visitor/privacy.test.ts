@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { truncateIp, wantsPrivacy } from '../../../src/web/click/privacy.ts';
+import { truncateIp, wantsPrivacy } from '../../../src/web/visitor/privacy.ts';
 
 describe('truncateIp', () => {
   it.each([

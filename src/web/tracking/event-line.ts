@@ -6,8 +6,8 @@ import { encodeLineWithParams } from '../../shared/click-line.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AdIds } from '../click/ad-ids.ts';
 import { attribution, type Attribution } from '../click/attribution.ts';
-import { visitorAddress } from '../click/visitor-address.ts';
-import type { IpPrivacy } from '../click/privacy.ts';
+import { visitorAddress } from '../visitor/visitor-address.ts';
+import type { IpPrivacy } from '../visitor/privacy.ts';
 import type { WebMetrics } from '../metrics.ts';
 import type { Platform } from '../platform/detect-platform.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickParams, impressionParams, VISITOR_PARAMS_MAX_BYTES } from '../../../src/web/click/click-params.ts';
+import { clickParams, impressionParams, VISITOR_PARAMS_MAX_BYTES } from '../../../src/web/tracking/event-params.ts';
 import { readAdIds } from '../../../src/web/click/ad-ids.ts';
 import { attribution } from '../../../src/web/click/attribution.ts';
 import { encodeParams } from '../../../src/shared/click-line.ts';

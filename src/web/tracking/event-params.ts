@@ -1,7 +1,7 @@
 import type { Link } from '../../links/link.ts';
 import { encodeComponent, encodeParam } from '../../shared/click-line.ts';
 import type { Platform } from '../platform/detect-platform.ts';
-import type { Attribution } from './attribution.ts';
+import type { Attribution } from '../click/attribution.ts';
 
 /**
  * Cap on the visitor's own query parameters in one line (the `reqparams` query string);
