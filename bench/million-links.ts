@@ -41,7 +41,7 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * and landing page), 5,000 publishers, 20 creatives. Kept between runs with
  * BENCH_KEEP_DATA=1, since filling a million rows takes a while.
  */
-async function linksDatabase(adminUrl: string, links: number): Promise<{ url: string; done: () => Promise<void> }> {
+export async function linksDatabase(adminUrl: string, links: number): Promise<{ url: string; done: () => Promise<void> }> {
   const name = `clicktrack_bench_links_${links}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
@@ -101,8 +101,16 @@ async function metric(url: string, name: string): Promise<number> {
  * One production web process (default cache size) with `links` links in Postgres: clicks on
  * one hot link, clicks spread at random over all links, and the bare Hono route, alternated.
  */
-export async function benchMillionLinks(opts: { adminUrl: string; redisUrl: string; seconds: number; rounds: number; links: number }): Promise<MillionLinksBench> {
-  const db = await linksDatabase(opts.adminUrl, opts.links);
+export async function benchMillionLinks(opts: {
+  /** A database filled by linksDatabase. */
+  databaseUrl: string;
+  redisUrl: string;
+  seconds: number;
+  rounds: number;
+  links: number;
+  /** Node options for the web process; none: exactly as the Procfile starts it. */
+  nodeArgs?: string[];
+}): Promise<MillionLinksBench> {
   const redis = new Redis(opts.redisUrl);
   const queueKey = `clicktrack_bench:${process.pid}:million_queue`;
   const [barePort, webPort] = [await freePort(), await freePort()];
@@ -111,8 +119,8 @@ export async function benchMillionLinks(opts: { adminUrl: string; redisUrl: stri
   const started = performance.now();
   const web = await startProcess(
     process.execPath,
-    ['src/web/index.ts'],
-    { PORT: String(webPort), DATABASE_URL: db.url, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
+    [...(opts.nodeArgs ?? []), 'src/web/index.ts'],
+    { PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
     /web listening/,
     60_000,
   ).catch(async (err: unknown) => {
@@ -179,7 +187,6 @@ export async function benchMillionLinks(opts: { adminUrl: string; redisUrl: stri
     await Promise.all([bareServer.stop(), web.stop()]);
     await redis.del(queueKey);
     redis.disconnect();
-    await db.done();
   }
 }
 
