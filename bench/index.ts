@@ -33,6 +33,10 @@ if (!only || only === 'click') {
 function printLinks(r: MillionLinksBench, label: string): void {
   console.log(`  ${label}`);
   console.log(`    start to /health ready ${ms(r.startToHealthMs)}; RSS idle ${r.idleRssMb.toFixed(0)} MB, after the random rounds ${r.afterRssMb.toFixed(0)} MB (highest ${r.peakRssMb.toFixed(0)} MB)`);
+  const h = r.heap;
+  console.log(
+    `    of which V8 young generation ${h.newSpace.toFixed(0)} MB, old ${h.oldSpace.toFixed(0)} MB (${h.oldSpaceUsed.toFixed(0)} MB in use, garbage included), large objects ${h.largeObjects.toFixed(0)} MB; clicks buffered for Redis: ${fmt(h.bufferedClicks)}`,
+  );
   console.log(`    bare Hono 302        ${fmt(r.bare.requestsPerSecond)} req/s  p99 ${r.bare.latencyP99Ms} ms`);
   console.log(`    one hot link         ${fmt(r.hot.requestsPerSecond)} req/s  p99 ${r.hot.latencyP99Ms} ms`);
   console.log(`    random over ${fmt(r.links)}  ${fmt(r.random.requestsPerSecond)} req/s  p99 ${r.random.latencyP99Ms} ms  errors ${r.random.errors}`);
@@ -84,5 +88,7 @@ if (!only || only === 'worker') {
   console.log(`  plain drain (no enrichment)   ${fmt(w.plain)} lines/s`);
   console.log(`  enriched drain (GeoIP, UA)    ${fmt(w.enriched)} lines/s`);
   console.log(`  ratio enriched / plain (median of the rounds' ratios): ${w.ratio.toFixed(3)}`);
-  console.log(`  npm run worker as its own process: ${fmt(w.process.linesPerSecond)} lines/s (its start included), RSS under load up to ${w.process.peakRssMb.toFixed(0)} MB, ${w.process.idleRssMb.toFixed(0)} MB idle after`);
+  for (const [label, p] of [['npm run worker as its own process', w.process], ['the same, node --max-semi-space-size=8', w.processCapped]] as const) {
+    console.log(`  ${label}: ${fmt(p.linesPerSecond)} lines/s (its start included), RSS under load up to ${p.peakRssMb.toFixed(0)} MB, ${p.idleRssMb.toFixed(0)} MB idle after`);
+  }
 }

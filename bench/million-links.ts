@@ -26,6 +26,8 @@ export interface MillionLinksBench {
   hotToBare: number;
   hitRatio: number;
   slugsPerQuery: number;
+  /** Where the memory is after the random rounds, from the process's own /metrics (MB). */
+  heap: { newSpace: number; oldSpaceUsed: number; oldSpace: number; largeObjects: number; bufferedClicks: number };
 }
 
 const slugOf = (n: number) => `l-${String(n).padStart(DIGITS, '0')}`;
@@ -159,6 +161,15 @@ export async function benchMillionLinks(opts: {
       await redis.del(queueKey);
     }
     const afterRssMb = mb(statusKb(pid, 'VmRSS'));
+    const space = (what: 'size_total' | 'size_used', name: string) => metric(webUrl, `nodejs_heap_space_${what}_bytes{space="${name}"}`);
+    const [newSpace, oldSpace, oldSpaceUsed, largeObjects, bufferedClicks] = await Promise.all([
+      space('size_total', 'new'),
+      space('size_total', 'old'),
+      space('size_used', 'old'),
+      space('size_total', 'large_object'),
+      metric(webUrl, 'click_queue_buffer_lines'),
+    ]);
+    const heap = { newSpace: newSpace / 2 ** 20, oldSpace: oldSpace / 2 ** 20, oldSpaceUsed: oldSpaceUsed / 2 ** 20, largeObjects: largeObjects / 2 ** 20, bufferedClicks };
     const peakRssMb = mb(statusKb(pid, 'VmHWM'));
     const [misses, queries, slugs] = await Promise.all([
       metric(webUrl, 'link_cache_lookups_total{outcome="miss"}'),
@@ -182,6 +193,7 @@ export async function benchMillionLinks(opts: {
       // The hot link never misses, so every miss counted was a random click's.
       hitRatio: 1 - (misses - misses0) / Math.max(1, runs.reduce((sum, r) => sum + r.random.total, 0)),
       slugsPerQuery: (slugs - slugs0) / Math.max(1, queries - queries0),
+      heap,
     };
   } finally {
     await Promise.all([bareServer.stop(), web.stop()]);

@@ -17,7 +17,15 @@ export interface WorkerBench {
   /** Median over rounds of enriched / plain, each pair run back to back. */
   ratio: number;
   /** `npm run worker` as its own process draining the same lines: its RSS, highest seen and idle after. */
-  process: { linesPerSecond: number; peakRssMb: number; idleRssMb: number };
+  process: WorkerProcessRun;
+  /** The same with V8's young generation capped (node --max-semi-space-size=8). */
+  processCapped: WorkerProcessRun;
+}
+
+export interface WorkerProcessRun {
+  linesPerSecond: number;
+  peakRssMb: number;
+  idleRssMb: number;
 }
 
 const rssKb = (pid: number, field = 'VmRSS') =>
@@ -68,13 +76,13 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
     return lines.length / seconds;
   };
   // The worker as the Procfile starts it, on a full list, its memory sampled as it drains.
-  const workerProcess = async () => {
+  const workerProcess = async (nodeArgs: string[] = []): Promise<WorkerProcessRun> => {
     const queueKey = `clicktrack_bench:${randomUUID()}`;
     for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
     const started = performance.now();
     const worker = await startProcess(
       process.execPath,
-      ['src/worker/index.ts'],
+      [...nodeArgs, 'src/worker/index.ts'],
       { REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl!, KAFKA_PREFIX: `bench_${process.pid}_`, NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_LOG_INTERVAL_MS: '0' },
       /./,
     );
@@ -109,6 +117,7 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
       enriched: Math.max(...enriched),
       ratio: ratios[Math.floor(ratios.length / 2)]!,
       process: await workerProcess(),
+      processCapped: await workerProcess(['--max-semi-space-size=8']),
     };
   } finally {
     redis.disconnect();
