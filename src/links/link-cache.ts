@@ -21,9 +21,9 @@ export interface LinkCacheOptions {
 }
 
 /**
- * The default budget: measured (`npm run bench`), a link costs 220-650 bytes, depending on
- * how much it shares with other links, so 64 MB hold 100,000-300,000 links, and a web
- * process stays within a 512 MB dyno with room for a second one (WEB_CONCURRENCY=2).
+ * The default budget: measured (`npm run bench -- cache`), a link costs 280-690 bytes,
+ * depending on how much it shares with other links, so 64 MB hold about 95,000-220,000
+ * links, and two web processes (WEB_CONCURRENCY=2) still fit a 512 MB dyno.
  */
 export const DEFAULT_LINK_CACHE_MAX_MB = 64;
 
