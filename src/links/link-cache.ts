@@ -23,7 +23,7 @@ export interface LinkCacheOptions {
 /**
  * The default budget: measured (`npm run bench -- cache`), a link costs 280-690 bytes,
  * depending on how much it shares with other links, so 64 MB hold about 95,000-220,000
- * links, and two web processes (WEB_CONCURRENCY=2) still fit a 512 MB dyno.
+ * links: a fraction of a 512 MB dyno, which Node, the clients and V8's working space share.
  */
 export const DEFAULT_LINK_CACHE_MAX_MB = 64;
 
