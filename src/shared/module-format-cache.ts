@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
  * This hook answers relative `.js`/`.mjs` imports between files of an installed package
  * whose nearest package.json says `"type": "module"`, reading each package.json once.
  * Everything else (other packages, require(), our own files) goes through Node unchanged.
+ * Unlike Node it does not resolve symlinks inside a package (npm installs none there).
  */
 export function cacheModuleFormats(): void {
   const moduleTypeOfDirectory = new Map<string, boolean>();
