@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,8 +55,11 @@ end
 
 async function loadWithWrk(url: string, seconds: number, headers: Record<string, string>, random?: RandomSlugs): Promise<LoadResult> {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const scriptArgs = random ? ['-s', wrkScript(random)] : [];
-  const { stdout } = await promisify(execFile)(WRK, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...scriptArgs, ...headerArgs, url]);
+  const script = random ? wrkScript(random) : undefined;
+  const scriptArgs = script ? ['-s', script] : [];
+  const { stdout } = await promisify(execFile)(WRK, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...scriptArgs, ...headerArgs, url]).finally(() => {
+    if (script) rmSync(script, { force: true });
+  });
   const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
   const ms = (re: RegExp) => {
     const m = re.exec(stdout);
