@@ -1,15 +1,21 @@
 // `npm run bench`: prints figures and ratios; never pass/fail (machines here are noisy).
+// `npm run bench -- click|links|cache|tiers|worker` runs one part.
+import { benchCacheMemory } from './cache-memory.ts';
 import { benchClickPath } from './click-path.ts';
+import { benchLinkTiers } from './link-tiers.ts';
 import { loadGenerator } from './load.ts';
+import { benchMillionLinks, linksDatabase, type MillionLinksBench } from './million-links.ts';
 import { benchWorker } from './worker.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const links = Number(process.env.BENCH_LINKS ?? 1_000_000);
 const only = process.argv[2];
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 if (!only || only === 'click') {
   console.log(`click path: ${rounds} rounds of ${seconds} s each, bare route and full path alternated, 64 connections, load from ${loadGenerator}`);
@@ -24,6 +30,57 @@ if (!only || only === 'click') {
   console.log(`  lines queued minus redirects answered: ${r.queued} (>= 0: every answered click was queued; requests still in flight when a round ends add up to 64 each)`);
 }
 
+function printLinks(r: MillionLinksBench, label: string): void {
+  console.log(`  ${label}`);
+  console.log(`    start to /health ready ${ms(r.startToHealthMs)}; RSS idle ${r.idleRssMb.toFixed(0)} MB, after the random rounds ${r.afterRssMb.toFixed(0)} MB (highest ${r.peakRssMb.toFixed(0)} MB)`);
+  const h = r.heap;
+  console.log(
+    `    of which V8 young generation ${h.newSpace.toFixed(0)} MB, old ${h.oldSpace.toFixed(0)} MB (${h.oldSpaceUsed.toFixed(0)} MB in use, garbage included), large objects ${h.largeObjects.toFixed(0)} MB; clicks buffered for Redis: ${fmt(h.bufferedClicks)}`,
+  );
+  console.log(`    bare Hono 302        ${fmt(r.bare.requestsPerSecond)} req/s  p99 ${r.bare.latencyP99Ms} ms`);
+  console.log(`    one hot link         ${fmt(r.hot.requestsPerSecond)} req/s  p99 ${r.hot.latencyP99Ms} ms`);
+  console.log(`    random over ${fmt(r.links)}  ${fmt(r.random.requestsPerSecond)} req/s  p99 ${r.random.latencyP99Ms} ms  errors ${r.random.errors}`);
+  for (const [i, round] of r.rounds.entries()) {
+    console.log(`    round ${i + 1}: bare ${fmt(round.bare)}  hot ${fmt(round.hot)}  random ${fmt(round.random)}  random/hot ${(round.random / round.hot).toFixed(3)}  hot/bare ${(round.hot / round.bare).toFixed(3)}`);
+  }
+  console.log(`    ratio random / hot (median): ${r.randomToHot.toFixed(3)}; hot / bare Hono (median): ${r.hotToBare.toFixed(3)}`);
+  console.log(`    random clicks served from the cache: ${(r.hitRatio * 100).toFixed(1)}%; slugs per miss query: ${r.slugsPerQuery.toFixed(1)}`);
+}
+
+// Filled once for the two parts that use it (a million rows take a while).
+const linksDb = !only || only === 'links' || only === 'tiers' ? await linksDatabase(adminUrl, links) : undefined;
+
+if (linksDb) {
+  try {
+    if (!only || only === 'links') {
+      console.log(`${fmt(links)} links: one production web process (default link cache), ${rounds} rounds of ${seconds} s: bare Hono, one hot link, random links`);
+      const asProcfile = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds, links });
+      printLinks(asProcfile, 'as the Procfile starts it (node src/web/index.ts)');
+      // V8 sizes its young generation from the machine's memory (here up to 64 MB per
+      // semi-space); capped as it would be on a small dyno, for the RSS it costs.
+      const capped = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds: Math.min(rounds, 2), links, nodeArgs: ['--max-semi-space-size=8'] });
+      printLinks(capped, 'with node --max-semi-space-size=8 (young generation capped)');
+    }
+    if (!only || only === 'tiers') {
+      const redisLinks = Math.min(links, 100_000);
+      const t = await benchLinkTiers({ databaseUrl: linksDb.url, redisUrl, links, redisLinks, seconds });
+      console.log(`where a cache miss could go: batches of ${t.batch} random slugs, 4 at a time, ${seconds} s each`);
+      console.log(`  Postgres (= any() over ${fmt(links)} links)   ${fmt(t.postgres.lookupsPerSecond)} links/s  batch p50 ${ms(t.postgres.batchP50Ms)}  p99 ${ms(t.postgres.batchP99Ms)}`);
+      console.log(`  Redis (MGET of compact JSON, ${fmt(redisLinks)})   ${fmt(t.redis.lookupsPerSecond)} links/s  batch p50 ${ms(t.redis.batchP50Ms)}  p99 ${ms(t.redis.batchP99Ms)}`);
+      console.log(`  Redis memory per link ${fmt(t.redisBytesPerLink)} bytes: ${fmt((t.redisBytesPerLink * links) / 1024 / 1024)} MB for ${fmt(links)} links`);
+    }
+  } finally {
+    await linksDb.done();
+  }
+}
+
+if (!only || only === 'cache') {
+  const c = await benchCacheMemory();
+  console.log(`link cache memory, ${fmt(c.entries)} links cached (heap grown per link, and the cache's own estimate that its budget counts):`);
+  console.log(`  every string distinct       ${fmt(c.distinct.heap)} bytes (estimated ${fmt(c.distinct.estimated)})`);
+  console.log(`  1,000 campaigns' links      ${fmt(c.shared.heap)} bytes (estimated ${fmt(c.shared.estimated)})`);
+}
+
 if (!only || only === 'worker') {
   const lines = Number(process.env.BENCH_WORKER_LINES ?? 100_000);
   console.log(`worker: ${lines.toLocaleString('en-US')} pre-filled lines into Kafka (acks=all, idempotent, lz4), plain drain and enriched drain alternated`);
@@ -31,4 +88,7 @@ if (!only || only === 'worker') {
   console.log(`  plain drain (no enrichment)   ${fmt(w.plain)} lines/s`);
   console.log(`  enriched drain (GeoIP, UA)    ${fmt(w.enriched)} lines/s`);
   console.log(`  ratio enriched / plain (median of the rounds' ratios): ${w.ratio.toFixed(3)}`);
+  for (const [label, p] of [['npm run worker as its own process', w.process], ['the same, node --max-semi-space-size=8', w.processCapped]] as const) {
+    console.log(`  ${label}: ${fmt(p.linesPerSecond)} lines/s (its start included), RSS under load up to ${p.peakRssMb.toFixed(0)} MB, ${p.idleRssMb.toFixed(0)} MB idle after`);
+  }
 }

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 
@@ -22,14 +24,42 @@ const CONNECTIONS = 64;
  */
 export const loadGenerator = existsSync(WRK) ? 'wrk' : 'autocannon';
 
-/** Drives `url` on loopback for `seconds` with keep-alive connections. */
-export function load(url: string, seconds: number, headers: Record<string, string>): Promise<LoadResult> {
-  return loadGenerator === 'wrk' ? loadWithWrk(url, seconds, headers) : loadWithAutocannon(url, seconds, headers);
+/** Spreads the requests over the paths `/t/click/<prefix><n>` for n in 1..count (n zero-padded to `digits`). */
+export interface RandomSlugs {
+  prefix: string;
+  count: number;
+  digits: number;
+  query: string;
 }
 
-async function loadWithWrk(url: string, seconds: number, headers: Record<string, string>): Promise<LoadResult> {
+/** Drives `url` on loopback for `seconds` with keep-alive connections (each request to a random slug with `random`). */
+export function load(url: string, seconds: number, headers: Record<string, string>, random?: RandomSlugs): Promise<LoadResult> {
+  return loadGenerator === 'wrk' ? loadWithWrk(url, seconds, headers, random) : loadWithAutocannon(url, seconds, headers, random);
+}
+
+const randomPath = (r: RandomSlugs) => `/t/click/${r.prefix}${String(1 + Math.floor(Math.random() * r.count)).padStart(r.digits, '0')}?${r.query}`;
+
+/** A wrk script choosing a random slug per request; each wrk thread seeds its own generator. */
+function wrkScript(r: RandomSlugs): string {
+  const file = join(tmpdir(), `clicktrack-bench-${process.pid}-random.lua`);
+  writeFileSync(
+    file,
+    `math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16))
+request = function()
+  return wrk.format(nil, string.format("/t/click/${r.prefix}%0${r.digits}d?${r.query.replaceAll('%', '%%')}", math.random(1, ${r.count})))
+end
+`,
+  );
+  return file;
+}
+
+async function loadWithWrk(url: string, seconds: number, headers: Record<string, string>, random?: RandomSlugs): Promise<LoadResult> {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const { stdout } = await promisify(execFile)(WRK, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headerArgs, url]);
+  const script = random ? wrkScript(random) : undefined;
+  const scriptArgs = script ? ['-s', script] : [];
+  const { stdout } = await promisify(execFile)(WRK, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...scriptArgs, ...headerArgs, url]).finally(() => {
+    if (script) rmSync(script, { force: true });
+  });
   const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
   const ms = (re: RegExp) => {
     const m = re.exec(stdout);
@@ -52,8 +82,9 @@ async function loadWithWrk(url: string, seconds: number, headers: Record<string,
   };
 }
 
-async function loadWithAutocannon(url: string, seconds: number, headers: Record<string, string>): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: CONNECTIONS, pipelining: 1, duration: seconds, headers });
+async function loadWithAutocannon(url: string, seconds: number, headers: Record<string, string>, random?: RandomSlugs): Promise<LoadResult> {
+  const requests: autocannon.Request[] | undefined = random ? [{ setupRequest: (req) => ({ ...req, path: randomPath(random) }) }] : undefined;
+  const result = await autocannon({ url, connections: CONNECTIONS, pipelining: 1, duration: seconds, headers, ...(requests ? { requests } : {}) });
   return {
     requestsPerSecond: result.requests.average,
     total: result.requests.total,

@@ -6,7 +6,8 @@ import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { loadWorkerConfig } from '../src/worker/config.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
-import { freePort } from '../test/support/processes.ts';
+import { readFileSync } from 'node:fs';
+import { freePort, startProcess } from '../test/support/processes.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface WorkerBench {
@@ -15,7 +16,20 @@ export interface WorkerBench {
   enriched: number;
   /** Median over rounds of enriched / plain, each pair run back to back. */
   ratio: number;
+  /** `npm run worker` as its own process draining the same lines: its RSS, highest seen and idle after. */
+  process: WorkerProcessRun;
+  /** The same with V8's young generation capped (node --max-semi-space-size=8). */
+  processCapped: WorkerProcessRun;
 }
+
+export interface WorkerProcessRun {
+  linesPerSecond: number;
+  peakRssMb: number;
+  idleRssMb: number;
+}
+
+const rssKb = (pid: number, field = 'VmRSS') =>
+  Number(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))?.split(/\s+/)[1] ?? 0);
 
 function makeLines(n: number): string[] {
   const now = Math.floor(Date.now() / 1000);
@@ -61,6 +75,33 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
     await redis.del(queueKey);
     return lines.length / seconds;
   };
+  // The worker as the Procfile starts it, on a full list, its memory sampled as it drains.
+  const workerProcess = async (nodeArgs: string[] = []): Promise<WorkerProcessRun> => {
+    const queueKey = `clicktrack_bench:${randomUUID()}`;
+    for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
+    const started = performance.now();
+    const worker = await startProcess(
+      process.execPath,
+      [...nodeArgs, 'src/worker/index.ts'],
+      { REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl!, KAFKA_PREFIX: `bench_${process.pid}_`, NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_LOG_INTERVAL_MS: '0' },
+      /./,
+    );
+    try {
+      const pid = worker.child.pid!;
+      let peakKb = 0;
+      while ((await redis.llen(queueKey)) > 0) {
+        peakKb = Math.max(peakKb, rssKb(pid));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await new Promise((r) => setTimeout(r, 2_000));
+      peakKb = Math.max(peakKb, rssKb(pid, 'VmHWM'));
+      return { linesPerSecond: lines.length / seconds, peakRssMb: peakKb / 1024, idleRssMb: rssKb(pid) / 1024 };
+    } finally {
+      await worker.stop();
+      await redis.del(queueKey);
+    }
+  };
   try {
     await run(true); // warm-up: topic creation, JIT, UA cache
     const plain: number[] = [];
@@ -70,7 +111,14 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
       enriched.push(await run(true));
     }
     const ratios = plain.map((p, i) => enriched[i]! / p).sort((a, b) => a - b);
-    return { lines: opts.lines, plain: Math.max(...plain), enriched: Math.max(...enriched), ratio: ratios[Math.floor(ratios.length / 2)]! };
+    return {
+      lines: opts.lines,
+      plain: Math.max(...plain),
+      enriched: Math.max(...enriched),
+      ratio: ratios[Math.floor(ratios.length / 2)]!,
+      process: await workerProcess(),
+      processCapped: await workerProcess(['--max-semi-space-size=8']),
+    };
   } finally {
     redis.disconnect();
     await stopKafka();

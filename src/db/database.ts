@@ -1,12 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
 import { z } from 'zod';
-import { migrate } from 'drizzle-orm/pglite/migrator';
 import { createDb, createSql, type Database } from './client.ts';
-import { MIGRATIONS_FOLDER } from './migrate.ts';
-import * as schema from './schema.ts';
 import { optionalString, optionalUrl } from '../shared/env.ts';
 
 /** LISTEN as both drivers can do it; `onListen` runs on every (re)connection. */
@@ -36,27 +30,12 @@ export function openPostgres(databaseUrl: string, options: { max?: number; conne
 }
 
 /**
- * Postgres compiled to WebAssembly, in this process, kept in `dataDir`: the same schema
- * and migrations as production, for trying the service with nothing installed.
+ * The embedded database, loaded only when asked for: its module pulls in PGlite, which
+ * no process with `DATABASE_URL` should carry in memory.
  */
 export async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
-  mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
-  const db = drizzle(pg, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    kind: 'embedded',
-    db,
-    notifications: {
-      async listen(channel, onNotify, onListen) {
-        const unlisten = await pg.listen(channel, onNotify);
-        onListen();
-        return { unlisten: () => unlisten() };
-      },
-    },
-    ping: async () => void (await pg.query('select 1')),
-    close: () => pg.close(),
-  };
+  const embedded = await import('./embedded-database.ts');
+  return embedded.openEmbedded(dataDir);
 }
 
 /** The settings that say which database a process uses, for each entry point's schema. */

@@ -1,8 +1,13 @@
 import { LRUCache } from 'lru-cache';
+import { createLinkCompactor, unknownSlugBytes } from './compact-link.ts';
 import { withTimeout } from '../shared/with-timeout.ts';
 import type { Link, LinkSource } from './link.ts';
+import { createLookupBatcher } from './lookup-batcher.ts';
 
 export interface LinkCacheOptions {
+  /** Memory the cached links may take, in MB (estimated per entry); default DEFAULT_LINK_CACHE_MAX_MB. */
+  maxMb?: number;
+  /** A bound on the number of links too, when set. */
   maxEntries?: number;
   /** Backstop only: change notifications normally evict an entry within milliseconds. */
   ttlMs?: number;
@@ -10,9 +15,20 @@ export interface LinkCacheOptions {
   negativeTtlMs?: number;
   /** A click never waits longer than this for the database. */
   lookupTimeoutMs?: number;
-  /** Queries in flight at most; past it a miss fails at once instead of piling up on a sick database. */
+  /** Misses within this many ms share one query; 0: the misses of one event-loop turn. */
+  batchWindowMs?: number;
+  /** Told the number of slugs in each query sent, for metrics. */
+  onQuery?: (slugs: number) => void;
+  /** Lookups in flight at most; past it a miss fails at once instead of piling up on a sick database. */
   maxQueriesInFlight?: number;
 }
+
+/**
+ * The default budget: measured (`npm run bench -- cache`), a link costs 280-690 bytes,
+ * depending on how much it shares with other links, so 64 MB hold about 95,000-220,000
+ * links: a fraction of a 512 MB dyno, which Node, the clients and V8's working space share.
+ */
+export const DEFAULT_LINK_CACHE_MAX_MB = 64;
 
 export type LookupOutcome = 'hit' | 'miss' | 'stale';
 
@@ -24,6 +40,8 @@ export interface LinkCache {
   invalidate(slug: string): void;
   clear(): void;
   readonly size: number;
+  /** Estimated memory of the cached entries, in bytes. */
+  readonly bytes: number;
 }
 
 export class LinkLookupError extends Error {
@@ -31,6 +49,15 @@ export class LinkLookupError extends Error {
 }
 
 const MISSING = Symbol('missing');
+
+/**
+ * V8 keeps a substring as a view on the string it was cut from, so a slug taken from a
+ * request keeps the whole URL alive as long as it is held. A round trip through JSON makes
+ * a string of its own, exact for any text (lone surrogates included).
+ */
+function ownCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
 type Entry = Link | typeof MISSING;
 
 export function createLinkCache(
@@ -40,13 +67,22 @@ export function createLinkCache(
 ): LinkCache {
   const negativeTtlMs = options.negativeTtlMs ?? 5_000;
   const lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
-  const maxInFlight = options.maxQueriesInFlight ?? 64;
+  // Batched, so this many slugs are a few dozen queries; the bound is for outages, when
+  // every click of a never-cached slug would otherwise add one more waiting lookup.
+  const maxInFlight = options.maxQueriesInFlight ?? 10_000;
   // A query that never settles (a driver waiting on a dead connection) would hold its slug
   // "in flight" for ever; giving up on it after a while lets a later click try again.
   const queryTimeoutMs = Math.max(lookupTimeoutMs * 5, 5_000);
   let inFlight = 0;
+  const lookup = createLookupBatcher(source, {
+    windowMs: options.batchWindowMs ?? 0,
+    ...(options.onQuery ? { onBatch: options.onQuery } : {}),
+  });
+  const compact = createLinkCompactor();
   const cache = new LRUCache<string, Entry>({
-    max: options.maxEntries ?? 50_000,
+    // Bounded by memory: each entry's size is the memory it added (compact-link.ts).
+    maxSize: Math.floor((options.maxMb ?? DEFAULT_LINK_CACHE_MAX_MB) * 1024 * 1024),
+    ...(options.maxEntries ? { max: options.maxEntries } : {}),
     ttl: options.ttlMs ?? 60_000,
     // A stale entry stays until it is refreshed, so a database outage serves the last
     // known target instead of failing the click.
@@ -54,15 +90,22 @@ export function createLinkCache(
     allowStaleOnFetchRejection: true,
     noDeleteOnFetchRejection: true,
     fetchMethod: async (slug, _stale, { options: entryOptions }) => {
+      // Concurrent misses of different slugs share a query (the batcher), of one slug a
+      // fetch (lru-cache).
       inFlight++;
       let link: Link | null;
       try {
-        link = await withTimeout(source.findBySlug(slug), queryTimeoutMs, () => new LinkLookupError(`link query took over ${queryTimeoutMs} ms`));
+        link = await withTimeout(lookup(slug), queryTimeoutMs, () => new LinkLookupError(`link query took over ${queryTimeoutMs} ms`));
       } finally {
         inFlight--;
       }
-      if (link) return link;
+      if (link) {
+        const entry = compact(link, slug);
+        entryOptions.size = entry.bytes;
+        return entry.link;
+      }
       entryOptions.ttl = negativeTtlMs;
+      entryOptions.size = unknownSlugBytes(slug);
       return MISSING;
     },
   });
@@ -70,7 +113,7 @@ export function createLinkCache(
   const unwrap = (entry: Entry): Link | null => (entry === MISSING ? null : entry);
 
   async function load(slug: string): Promise<Entry | undefined> {
-    if (inFlight >= maxInFlight) throw new LinkLookupError(`${inFlight} link queries already waiting on the database`);
+    if (inFlight >= maxInFlight) throw new LinkLookupError(`${inFlight} link lookups already waiting on the database`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LinkLookupError(`link lookup timed out after ${lookupTimeoutMs} ms`)), lookupTimeoutMs);
@@ -83,7 +126,9 @@ export function createLinkCache(
       return entry;
     } catch (err) {
       const stale = cache.get(slug, { allowStale: true });
-      if (stale !== undefined) {
+      // Only a link is served stale: an expired "unknown" is asked again, so a link created
+      // while its slug was remembered as unknown is found at once.
+      if (stale !== undefined && stale !== MISSING) {
         onLookup('stale');
         return stale;
       }
@@ -107,7 +152,9 @@ export function createLinkCache(
         return unwrap(cached);
       }
       const stale = cache.get(slug, { allowStale: true });
-      if (stale !== undefined) {
+      // Only a link is served stale: an expired "unknown" is asked again, so a link created
+      // while its slug was remembered as unknown is found at once.
+      if (stale !== undefined && stale !== MISSING) {
         // Serve the last known link at once and refresh it behind the click: with the
         // database down, waiting for the refresh would cost every click the full timeout.
         onLookup('stale');
@@ -115,6 +162,8 @@ export function createLinkCache(
         return unwrap(stale);
       }
       onLookup('miss');
+      // The key is kept as long as the entry: a fresh copy, not a slice of the request URL.
+      slug = ownCopy(slug);
       // undefined means an invalidation raced the query and discarded its (old) result.
       const entry = (await load(slug)) ?? (await load(slug));
       if (entry === undefined) throw new LinkLookupError('link lookup kept being invalidated');
@@ -124,6 +173,9 @@ export function createLinkCache(
     clear: () => cache.clear(),
     get size() {
       return cache.size;
+    },
+    get bytes() {
+      return cache.calculatedSize;
     },
   };
 }

@@ -22,7 +22,8 @@ export interface Link {
   forwardQuery: boolean;
 }
 
-/** Finds a link by slug; null when there is none. Throws when the store is unreachable. */
+/** Finds links by slug. Throws when the store is unreachable. */
 export interface LinkSource {
-  findBySlug(slug: string): Promise<Link | null>;
+  /** The live links among `slugs` (any order); a slug without one is simply absent. */
+  findBySlugs(slugs: readonly string[]): Promise<Link[]>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LINK_CACHE_MAX_MB } from '../links/link-cache.ts';
 import { intWithDefault, optionalString, optionalUrl, parseEnv, redisUrlsFrom } from '../shared/env.ts';
 import { drainEnvShape, workerIdFrom, type DrainSettings } from '../worker/config.ts';
 
@@ -19,7 +20,9 @@ const schema = z
     WEB_CONCURRENCY: intWithDefault(1, 1),
     LINK_CACHE_TTL_MS: intWithDefault(60_000, 1),
     LINK_CACHE_NEGATIVE_TTL_MS: intWithDefault(5_000, 1),
-    LINK_CACHE_MAX_ENTRIES: intWithDefault(50_000, 1),
+    // The link cache is bounded by a memory budget, and by a count too when one is given.
+    LINK_CACHE_MAX_MB: intWithDefault(DEFAULT_LINK_CACHE_MAX_MB, 1),
+    LINK_CACHE_MAX_ENTRIES: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).optional()),
     LINK_LOOKUP_TIMEOUT_MS: intWithDefault(1_000, 1),
     CLICK_PUSH_TIMEOUT_MS: intWithDefault(50, 1),
     CLICK_BUFFER_MAX_LINES: intWithDefault(100_000, 1),

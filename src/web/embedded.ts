@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { campaignLinks } from '../db/schema.ts';
 import type { ClickStore } from '../queue/click-store.ts';
-import { MemoryQueue } from '../queue/memory-queue.ts';
+import type { MemoryQueue } from '../queue/memory-queue.ts';
 import { createRedisClickStore } from '../queue/redis-click-store.ts';
 import type { Logger } from '../shared/logger.ts';
-import { startWorkerRuntime, type WorkerRuntime } from '../worker/runtime.ts';
+import type { WorkerRuntime } from '../worker/runtime.ts';
 import type { WebConfig } from './config.ts';
 
 /** The parts the web process runs on: production services, or embedded stand-ins. */
@@ -67,6 +67,9 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
   if (config.redisUrls.length > 0) {
     stores = config.redisUrls.map((url) => createRedisClickStore(url, { queueKey: config.REDIS_QUEUE_KEY }));
   } else {
+    // Imported here, not at the top: the worker brings Kafka, GeoIP and UA parsing, which
+    // a web process with `REDIS_URL` never runs and should not hold in memory.
+    const [{ MemoryQueue }, { startWorkerRuntime }] = await Promise.all([import('../queue/memory-queue.ts'), import('../worker/runtime.ts')]);
     const queue = (memoryQueue = new MemoryQueue());
     stores = [queue.store()];
     const source = { name: 'memory', list: queue, waitList: queue, close: async () => {} };

@@ -27,6 +27,17 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
     labelNames: ['outcome'] as const,
     registers,
   });
+  // Misses of one event-loop turn share a query: queries against misses says how well.
+  const linkQueries = new Counter({
+    name: 'link_lookup_queries_total',
+    help: 'Queries sent to Postgres for cache misses (each covers every slug missed in one event-loop turn)',
+    registers,
+  });
+  const linkQuerySlugs = new Counter({
+    name: 'link_lookup_query_slugs_total',
+    help: 'Slugs asked for in those queries',
+    registers,
+  });
   const pushFailures = new Counter({
     name: 'click_queue_push_failures_total',
     help: 'Pushes to a click store that failed or stalled',
@@ -95,6 +106,10 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     queueObserver,
     onLinkLookup: (outcome: LookupOutcome) => linkLookups.inc({ outcome }),
+    onLinkQuery: (slugs: number) => {
+      linkQueries.inc();
+      linkQuerySlugs.inc(slugs);
+    },
     invalidAdId: (field: string, reason: string) => {
       const key = `${field}\0${reason}`;
       pendingInvalidAdIds.set(key, (pendingInvalidAdIds.get(key) ?? 0) + 1);

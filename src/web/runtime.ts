@@ -30,10 +30,12 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
   const links = createLinkCache(
     createLinkRepository(database.db),
     {
-      maxEntries: config.LINK_CACHE_MAX_ENTRIES,
+      maxMb: config.LINK_CACHE_MAX_MB,
+      ...(config.LINK_CACHE_MAX_ENTRIES ? { maxEntries: config.LINK_CACHE_MAX_ENTRIES } : {}),
       ttlMs: config.LINK_CACHE_TTL_MS,
       negativeTtlMs: config.LINK_CACHE_NEGATIVE_TTL_MS,
       lookupTimeoutMs: config.LINK_LOOKUP_TIMEOUT_MS,
+      onQuery: metrics.onLinkQuery,
     },
     metrics.onLinkLookup,
   );
