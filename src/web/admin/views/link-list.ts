@@ -10,8 +10,8 @@ export interface ListView {
   query: Partial<ListQuery>;
   origin: string;
   csrfToken: string;
-  /** The slug just deleted: the page offers to undo it. */
-  removed?: string | undefined;
+  /** The link just deleted: the page offers to undo it (by id, never by slug). */
+  removed?: { slug: string; id: string } | undefined;
   error?: string | undefined;
 }
 
@@ -63,7 +63,7 @@ export function listPage(view: ListView): Html {
   const columns = deleted ? ['Slug', 'Campaign', 'Network', 'Deleted', ''] : ['Slug', 'Campaign', 'Network', 'Tracking URL', 'Created'];
   const empty = filtered ? 'No link matches.' : deleted ? 'No deleted links.' : html`No links yet. <a href="/admin/links/new">Create the first one</a>.`;
   const body = html`<h1>${deleted ? 'Deleted links' : 'Links'}${result ? html` <span class="count">${result.total}</span>` : ''}</h1>
-${view.removed ? notice('ok', html`Deleted ${view.removed}. ${restoreForm(encodeURIComponent(view.removed), csrfToken, 'Undo')}`) : ''}
+${view.removed ? notice('ok', html`Deleted ${view.removed.slug}. ${restoreForm(view.removed.id, csrfToken, 'Undo')}`) : ''}
 ${view.error ? notice('error', view.error) : ''}
 <form method="get" action="/admin/links" class="filters" role="search">
   ${deleted ? html`<input type="hidden" name="deleted" value="true">` : ''}
