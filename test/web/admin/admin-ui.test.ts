@@ -147,7 +147,7 @@ describe('/admin', () => {
       const form = await client.get('/admin/links/new');
       const res = await client.post('/admin/links', { ...linkForm({ 'targets.ios': 'javascript:alert(1)', campaign: 'kept' }), _csrf: csrfTokenIn(form.html) });
       expect(res.status).toBe(400);
-      expect(res.html).toMatch(/id="f-targets-ios-error" class="error">must be an https:, http:, itms-apps: or market: URL</);
+      expect(res.html).toMatch(/id="f-targets-ios-error" class="error">must be an https:, http:, itms-apps: or market: URL written in full/);
       expect(res.html).toContain('value="javascript:alert(1)"');
       expect(res.html).toContain('value="kept"');
     });
