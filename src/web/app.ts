@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { LinkStore } from '../links/link-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
+import type { SessionStore } from './admin/session-store.ts';
 import { createApiApp } from './api/index.ts';
 import { createAuthThrottle, type AuthThrottle } from './auth-throttle.ts';
 import type { WebMetrics } from './metrics.ts';
@@ -22,6 +23,7 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   /** Origin for the tracking URLs the admin UI shows; else taken from the request. */
   publicUrl?: string | undefined;
   authThrottle?: AuthThrottle | undefined;
+  adminSessionStore?: SessionStore | undefined;
 }
 
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */

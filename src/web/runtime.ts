@@ -6,6 +6,7 @@ import { createLinkRepository } from '../links/link-repository.ts';
 import { createLinkStore } from '../links/link-store.ts';
 import { createClickQueue } from '../queue/click-queue.ts';
 import type { Logger } from '../shared/logger.ts';
+import { createDbSessionStore } from './admin/session-store.ts';
 import { createApp } from './app.ts';
 import type { WebConfig } from './config.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
@@ -52,6 +53,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     trustProxy: config.TRUST_PROXY,
     linkStore: createLinkStore(database.db),
     apiKey: parts.apiKey,
+    adminSessionStore: createDbSessionStore(database.db),
     publicUrl: config.PUBLIC_URL,
     ipPrivacy: config.IP_PRIVACY,
     appStoreProviderToken: config.APP_STORE_PROVIDER_TOKEN,

@@ -73,6 +73,23 @@ describe('/admin', () => {
       expect((await other.get('/admin/links')).location).toBe('/admin/login');
     });
 
+    it('ends the session on the server: the old cookie and its CSRF token no longer work', async () => {
+      const other = adminClient(runtime.app);
+      await other.signIn(API_KEY);
+      const stolen = other.cookie();
+      const token = csrfTokenIn((await other.get('/admin/links/new')).html);
+      await other.post('/admin/logout', { _csrf: token });
+      // Someone who copied the cookie before the sign-out replays it.
+      const replay = adminClient(runtime.app);
+      replay.setCookie(stolen);
+      expect((await replay.get('/admin/links')).location).toBe('/admin/login');
+      const slug = uniqueSlug('replay');
+      const res = await replay.post('/admin/links', { ...linkForm({ slug }), _csrf: token });
+      expect(res.location).toBe('/admin/login');
+      const listed = await runtime.app.request(`/api/v1/links?slug=${slug}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(((await listed.json()) as { total: number }).total).toBe(0);
+    });
+
     it('signs out', async () => {
       const other = adminClient(runtime.app);
       await other.signIn(API_KEY);
