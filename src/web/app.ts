@@ -24,6 +24,8 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   publicUrl?: string | undefined;
   authThrottle?: AuthThrottle | undefined;
   adminSessionStore?: SessionStore | undefined;
+  /** Set: `/metrics` answers only this bearer token; unset: it is public. */
+  metricsToken?: string | undefined;
 }
 
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */
@@ -37,7 +39,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', createImpressionRoute({ ...deps, newImpressionId: deps.newClickId }));
   app.route('/', createHealthRoute({ groups: deps.readiness }));
   app.route('/', createStaticRoute());
-  app.route('/', createMetricsRoute(deps.metrics.registry));
+  app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'unhandled error');

@@ -54,6 +54,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     linkStore: createLinkStore(database.db),
     apiKey: parts.apiKey,
     adminSessionStore: createDbSessionStore(database.db),
+    metricsToken: config.METRICS_TOKEN,
     publicUrl: config.PUBLIC_URL,
     ipPrivacy: config.IP_PRIVACY,
     appStoreProviderToken: config.APP_STORE_PROVIDER_TOKEN,
