@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { z } from 'zod';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { createDb, createSql, type Database } from './client.ts';
+import { lockEmbedded, type EmbeddedOwner } from './embedded-lock.ts';
 import { MIGRATIONS_FOLDER } from './migrate.ts';
 import * as schema from './schema.ts';
 import { optionalString, optionalUrl } from '../shared/env.ts';
@@ -20,6 +21,8 @@ export interface DatabaseHandle {
   readonly db: Database;
   readonly notifications: NotificationSource;
   ping(): Promise<void>;
+  /** Embedded only: tells `npm run links` where this server's API answers. */
+  advertise?(url: string): void;
   close(): Promise<void>;
 }
 
@@ -37,13 +40,22 @@ export function openPostgres(databaseUrl: string, options: { max?: number; conne
 
 /**
  * Postgres compiled to WebAssembly, in this process, kept in `dataDir`: the same schema
- * and migrations as production, for trying the service with nothing installed.
+ * and migrations as production, for trying the service with nothing installed. Only one
+ * process may have it open: throws EmbeddedInUseError when another one has.
  */
-export async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
-  mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
-  const db = drizzle(pg, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+export async function openEmbedded(dataDir: string, role: EmbeddedOwner['role']): Promise<DatabaseHandle> {
+  const lock = lockEmbedded(dataDir, role);
+  let pg: PGlite;
+  let db: ReturnType<typeof drizzle<typeof schema>>;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    pg = await PGlite.create(dataDir);
+    db = drizzle(pg, { schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   return {
     kind: 'embedded',
     db,
@@ -55,7 +67,14 @@ export async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
       },
     },
     ping: async () => void (await pg.query('select 1')),
-    close: () => pg.close(),
+    advertise: (url) => lock.advertise(url),
+    close: async () => {
+      try {
+        await pg.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }
 
@@ -80,7 +99,9 @@ export function embeddedDatabaseDir(dataDir: string): string {
 /** `DATABASE_URL` when set, else the embedded database `npm start` keeps in `DATA_DIR`. */
 export async function openDatabase(
   settings: { DATABASE_URL?: string | undefined; DATA_DIR: string },
-  options: { max?: number; connectTimeoutSeconds?: number } = {},
+  options: { max?: number; connectTimeoutSeconds?: number; role?: EmbeddedOwner['role'] } = {},
 ): Promise<DatabaseHandle> {
-  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL, options) : openEmbedded(embeddedDatabaseDir(settings.DATA_DIR));
+  return settings.DATABASE_URL
+    ? openPostgres(settings.DATABASE_URL, options)
+    : openEmbedded(embeddedDatabaseDir(settings.DATA_DIR), options.role ?? 'server');
 }

@@ -5,7 +5,7 @@
  */
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /pass(word|wd)?$|secret|token$|api_?key|private_?key|cert_key|authorization|cookie|credential/i;
+const SECRET_KEY = /(pass(word|wd)?|secret|token|api_?key|private_?key|cert_key|authorization|cookie|credentials?)$/i;
 // scheme://userinfo@ — the whole userinfo but the user name goes.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*)@/gi;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;

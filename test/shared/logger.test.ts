@@ -47,7 +47,7 @@ describe('log redaction', () => {
 
   it('leaves ordinary fields alone', () => {
     const { logger, text } = capture();
-    logger.info({ store: 'redis://127.0.0.1:6379/0', lines: 3, sink: 'file events.ndjson' }, 'worker draining');
-    expect(JSON.parse(text())).toMatchObject({ store: 'redis://127.0.0.1:6379/0', lines: 3, sink: 'file events.ndjson', msg: 'worker draining' });
+    logger.info({ store: 'redis://127.0.0.1:6379/0', lines: 3, sink: 'file events.ndjson', apiKeyFile: '.data/api-key' }, 'worker draining');
+    expect(JSON.parse(text())).toMatchObject({ store: 'redis://127.0.0.1:6379/0', lines: 3, sink: 'file events.ndjson', apiKeyFile: '.data/api-key', msg: 'worker draining' });
   });
 });
