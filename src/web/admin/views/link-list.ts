@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { ListQuery } from '../../../links/link-schemas.ts';
 import type { LinkPage } from '../../../links/link-store.ts';
 import { trackingUrl } from '../origin.ts';
+import { moment } from './format.ts';
 import { notice, page, type Html } from './layout.ts';
 import { copyField } from './link-detail.ts';
 
@@ -32,7 +33,7 @@ function restoreForm(ref: string | number, csrfToken: string, label: string): Ht
   </form>`;
 }
 
-const day = (date: Date) => html`<time datetime="${date.toISOString()}">${date.toISOString().slice(0, 10)}</time>`;
+const day = (date: Date) => moment(date, 'date');
 
 function liveRow(link: LinkRow, origin: string): Html {
   return html`<tr>
@@ -79,7 +80,7 @@ ${result && result.links.length > 0
   <tbody>${result.links.map((link) => (deleted ? deletedRow(link, csrfToken) : liveRow(link, origin)))}</tbody>
 </table>`
   : html`<p class="empty">${empty}</p>`}
-<nav class="pages">
+<nav class="pages" aria-label="Pages">
   ${query.cursor ? html`<a href="${pageHref(query)}">← Newest</a>` : ''}
   ${result?.nextCursor ? html`<a href="${pageHref(query, result.nextCursor)}" rel="next">Older →</a>` : ''}
 </nav>
