@@ -1,5 +1,6 @@
 import type { LinkJson } from '../links/link-schemas.ts';
-import { LinkStoreError, type LinkRecord, type LinkStore, type LinkStoreErrorCode } from '../links/link-store.ts';
+import { LinkStoreError, type LinkStoreErrorCode } from '../links/link-store-error.ts';
+import type { LinkRecord, LinkStore } from '../links/link-store.ts';
 
 /** What the API answers on a refusal (api-errors.ts). */
 interface ErrorBody {

@@ -9,7 +9,8 @@ import {
   updateLinkSchema,
   type LinkJson,
 } from '../links/link-schemas.ts';
-import { LinkStoreError, type LinkRecord, type LinkStore } from '../links/link-store.ts';
+import { LinkStoreError } from '../links/link-store-error.ts';
+import type { LinkRecord, LinkStore } from '../links/link-store.ts';
 import { USAGE } from './usage.ts';
 
 export { USAGE };

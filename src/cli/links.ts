@@ -13,7 +13,7 @@ if (asksForHelp(argv)) {
 
 const { z } = await import('zod');
 const { ConfigError, optionalString, optionalUrl, parseEnv } = await import('../shared/env.ts');
-const { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } = await import('../db/database.ts');
+const { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } = await import('../db/database-settings.ts');
 const { runLinksCommand } = await import('./links-command.ts');
 const { openLinkStore, StoreUnavailableError } = await import('./open-link-store.ts');
 

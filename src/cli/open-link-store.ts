@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../db/database.ts';
 import { embeddedOwner, EmbeddedInUseError } from '../db/embedded-lock.ts';
-import { createLinkStore, type LinkStore } from '../links/link-store.ts';
+import type { LinkStore } from '../links/link-store.ts';
 import { createApiLinkStore } from './api-link-store.ts';
 
 export class StoreUnavailableError extends Error {
@@ -38,7 +37,10 @@ function apiKeyFor(settings: Settings): string {
  * when nobody has it, the CLI opens it itself (and holds the lock until it is done).
  */
 export async function openLinkStore(settings: Settings, databaseDir: string): Promise<OpenedStore> {
+  // The database driver and drizzle load only when this process opens a database itself.
+  const direct = async () => ({ ...(await import('../db/database.ts')), ...(await import('../links/link-store.ts')) });
   if (settings.DATABASE_URL) {
+    const { openDatabase, createLinkStore } = await direct();
     const database = await openDatabase(settings, { max: 1, connectTimeoutSeconds: 10 });
     return { store: createLinkStore(database.db), via: 'postgres', close: () => database.close() };
   }
@@ -46,6 +48,7 @@ export async function openLinkStore(settings: Settings, databaseDir: string): Pr
   if (owner?.role === 'server' && owner.url) {
     return { store: createApiLinkStore(owner.url, apiKeyFor(settings)), via: 'server', close: async () => {} };
   }
+  const { openDatabase, createLinkStore } = await direct();
   try {
     const database = await openDatabase(settings, { role: 'cli' });
     return { store: createLinkStore(database.db), via: 'embedded', close: () => database.close() };

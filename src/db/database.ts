@@ -1,14 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { z } from 'zod';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { createDb, createSql, type Database } from './client.ts';
 import { lockEmbedded, type EmbeddedOwner } from './embedded-lock.ts';
 import { MIGRATIONS_FOLDER } from './migrate.ts';
 import * as schema from './schema.ts';
-import { optionalString, optionalUrl } from '../shared/env.ts';
+import { embeddedDatabaseDir } from './database-settings.ts';
 
 /** LISTEN as both drivers can do it; `onListen` runs on every (re)connection. */
 export interface NotificationSource {
@@ -78,23 +76,7 @@ export async function openEmbedded(dataDir: string, role: EmbeddedOwner['role'])
   };
 }
 
-/** The settings that say which database a process uses, for each entry point's schema. */
-export const databaseEnvShape = {
-  NODE_ENV: optionalString,
-  DATABASE_URL: optionalUrl,
-  DATA_DIR: z.preprocess((v) => v || undefined, z.string().default('.data')),
-};
-
-/** For a schema's `superRefine`: production never falls back to the embedded database. */
-export function requireDatabaseInProduction(env: { NODE_ENV?: string | undefined; DATABASE_URL?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (!env.DATABASE_URL && env.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when NODE_ENV=production' });
-  }
-}
-
-export function embeddedDatabaseDir(dataDir: string): string {
-  return join(dataDir, 'pglite');
-}
+export { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } from './database-settings.ts';
 
 /** `DATABASE_URL` when set, else the embedded database `npm start` keeps in `DATA_DIR`. */
 export async function openDatabase(

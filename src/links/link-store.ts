@@ -15,19 +15,8 @@ export interface LinkPage {
   total: number;
 }
 
-export type LinkStoreErrorCode = 'not_found' | 'conflict' | 'invalid';
-
-/** A refusal the caller can show as is: the code picks the status, `field` the input. */
-export class LinkStoreError extends Error {
-  override name = 'LinkStoreError';
-  readonly code: LinkStoreErrorCode;
-  readonly field: string | undefined;
-  constructor(code: LinkStoreErrorCode, message: string, field?: string) {
-    super(message);
-    this.code = code;
-    this.field = field;
-  }
-}
+export { LinkStoreError, type LinkStoreErrorCode } from './link-store-error.ts';
+import { LinkStoreError } from './link-store-error.ts';
 
 /**
  * Create, read, update and soft-delete campaign links. Inputs are already validated by
