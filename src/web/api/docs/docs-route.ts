@@ -9,6 +9,8 @@ export const SCALAR_VERSION = '1.76.0';
 export const SCALAR_SHA256 = 'dcb027152bf20bf2f6dcd66e8f9fb073c1a9e274cf0b94b939a7d99ab8947060';
 
 const file = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url));
+// A view of the same memory: the bundle is 4.8 MB, not to be copied per request.
+const bytes = (buffer: Buffer) => new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
 
 // Everything from this origin: the page works offline, and nothing on it loads a script
 // from elsewhere. Scalar's components set inline styles, which style-src must allow.
@@ -59,13 +61,13 @@ export function createDocsRoute(): Hono {
     // The name carries the version, so a browser may keep it for good.
     c.header('cache-control', 'public, max-age=31536000, immutable');
     c.header('vary', 'accept-encoding');
-    if (!/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return c.body(new Uint8Array(scalar));
+    if (!/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return c.body(bytes(scalar));
     // 4.8 MB, 1.4 MB gzipped: compressed once, on the first request that wants it.
     gzipped ??= gzipSync(scalar);
     c.header('content-encoding', 'gzip');
-    return c.body(new Uint8Array(gzipped));
+    return c.body(bytes(gzipped));
   });
-  app.get('/docs/init.js', (c) => c.body(new Uint8Array(init), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+  app.get('/docs/init.js', (c) => c.body(bytes(init), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
   return app;
 }
 
