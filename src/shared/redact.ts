@@ -1,3 +1,5 @@
+import { stdSerializers } from 'pino';
+
 /**
  * Takes secrets out of whatever is about to be logged: a password in a URL, a value under
  * a key that names a secret, the arguments of a Redis AUTH/HELLO command (ioredis puts
@@ -25,27 +27,23 @@ function isSecretCommand(value: Record<string, unknown>): boolean {
   return typeof value.name === 'string' && Array.isArray(value.args) && SECRET_COMMANDS.has(value.name.toLowerCase());
 }
 
-/** A copy of `value` with secrets replaced; errors are copied with their message and stack. */
+/** A copy of `value` with secrets replaced; errors become pino's plain serialized form. */
 export function redactSecrets(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Object]';
   seen.add(value);
+  // pino's own serializer first: it keeps what is not enumerable on errors (message, stack,
+  // the errors of an AggregateError, the cause), which is often where the reason is.
+  if (value instanceof Error) return redactSecrets(stdSerializers.err(value), seen, depth + 1);
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, seen, depth + 1));
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  if (value instanceof Error) {
-    // message, stack and name are not enumerable: copy them so they survive (redacted).
-    out.type = value.constructor.name;
-    out.message = redactText(value.message);
-    if (value.stack) out.stack = redactText(value.stack);
-  }
   for (const [key, item] of Object.entries(source)) {
     if (SECRET_KEY.test(key) && item !== null && item !== undefined && item !== '') out[key] = REDACTED;
     else if (key === 'args' && isSecretCommand(source)) out[key] = [REDACTED];
     else out[key] = redactSecrets(item, seen, depth + 1);
   }
-  if (value instanceof Error && value.cause !== undefined && !('cause' in out)) out.cause = redactSecrets(value.cause, seen, depth + 1);
   return out;
 }

@@ -45,6 +45,15 @@ describe('log redaction', () => {
     expect(JSON.parse(text().split('\n')[0]!)).toMatchObject({ password: '[redacted]', apiKey: '[redacted]', msg: 'settings' });
   });
 
+  it('keeps the inner errors of an AggregateError and the cause, which often hold the reason', () => {
+    const { logger, text } = capture();
+    const inner = new Error('unable to verify the first certificate');
+    logger.error({ err: new AggregateError([inner], 'initProducerId failed 3 times.', { cause: new Error(`via kafka+ssl://u:${SECRET}@b:1`) }) }, 'sink unavailable');
+    expect(text()).toContain('unable to verify the first certificate');
+    expect(text()).toContain('kafka+ssl://u:[redacted]@b:1');
+    expect(text()).not.toContain(SECRET);
+  });
+
   it('leaves ordinary fields alone', () => {
     const { logger, text } = capture();
     logger.info({ store: 'redis://127.0.0.1:6379/0', lines: 3, sink: 'file events.ndjson', apiKeyFile: '.data/api-key' }, 'worker draining');
