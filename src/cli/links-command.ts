@@ -9,33 +9,11 @@ import {
   updateLinkSchema,
   type LinkJson,
 } from '../links/link-schemas.ts';
-import { LinkStoreError, type LinkRecord, type LinkStore } from '../links/link-store.ts';
+import { LinkStoreError } from '../links/link-store-error.ts';
+import type { LinkRecord, LinkStore } from '../links/link-store.ts';
+import { USAGE } from './usage.ts';
 
-export const USAGE = `Usage: npm run links -- <command> [options]
-
-Commands:
-  list [--slug S] [--campaign C] [--network N] [--q TEXT] [--limit N] [--cursor C] [--deleted]
-  get <id|slug>
-  create [--slug S] --ios URL --android URL --default URL [fields]
-  update <id|slug> [fields]     an empty value clears a field or a target: --ios ''
-  delete <id|slug>              soft delete: the link stops redirecting, its slug stays reserved
-  restore <id|slug>             undoes a delete: the link redirects again (list --deleted finds it)
-
-Fields:
-  --campaign --adgroup --ad --network TEXT
-  --ios --android --default URL             https:, http:, itms-apps: or market:
-  --attribution-window-idfa MINUTES  --attribution-window-fingerprint MINUTES
-  --store-params true|false  --forward-query true|false
-  --app-store-campaign-token CT  --app-store-provider-token PT
-  --campaign-url URL  --country TEXT  --device TEXT  --user-id TEXT
-
-Options:
-  --json    print the API's JSON instead of text
-  --help    this text
-  --        ends the options: \`get -- -slug\` for a slug that starts with "-"
-
-Environment: DATABASE_URL (outside production, the embedded database when unset);
-PUBLIC_URL to print each link's tracking URL.`;
+export { USAGE };
 
 export interface CommandIo {
   out(line: string): void;

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { z } from 'zod';
 import { createDb, createSql, type Database } from './client.ts';
-import { optionalString, optionalUrl } from '../shared/env.ts';
+import { embeddedDatabaseDir } from './database-settings.ts';
+import type { EmbeddedOwner } from './embedded-lock.ts';
 
 /** LISTEN as both drivers can do it; `onListen` runs on every (re)connection. */
 export interface NotificationSource {
@@ -14,6 +13,8 @@ export interface DatabaseHandle {
   readonly db: Database;
   readonly notifications: NotificationSource;
   ping(): Promise<void>;
+  /** Embedded only: tells `npm run links` where this server's API answers. */
+  advertise?(url: string): void;
   close(): Promise<void>;
 }
 
@@ -33,33 +34,19 @@ export function openPostgres(databaseUrl: string, options: { max?: number; conne
  * The embedded database, loaded only when asked for: its module pulls in PGlite, which
  * no process with `DATABASE_URL` should carry in memory.
  */
-export async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
+export async function openEmbedded(dataDir: string, role: EmbeddedOwner['role']): Promise<DatabaseHandle> {
   const embedded = await import('./embedded-database.ts');
-  return embedded.openEmbedded(dataDir);
+  return embedded.openEmbedded(dataDir, role);
 }
 
-/** The settings that say which database a process uses, for each entry point's schema. */
-export const databaseEnvShape = {
-  NODE_ENV: optionalString,
-  DATABASE_URL: optionalUrl,
-  DATA_DIR: z.preprocess((v) => v || undefined, z.string().default('.data')),
-};
-
-/** For a schema's `superRefine`: production never falls back to the embedded database. */
-export function requireDatabaseInProduction(env: { NODE_ENV?: string | undefined; DATABASE_URL?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (!env.DATABASE_URL && env.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when NODE_ENV=production' });
-  }
-}
-
-export function embeddedDatabaseDir(dataDir: string): string {
-  return join(dataDir, 'pglite');
-}
+export { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } from './database-settings.ts';
 
 /** `DATABASE_URL` when set, else the embedded database `npm start` keeps in `DATA_DIR`. */
 export async function openDatabase(
   settings: { DATABASE_URL?: string | undefined; DATA_DIR: string },
-  options: { max?: number; connectTimeoutSeconds?: number } = {},
+  options: { max?: number; connectTimeoutSeconds?: number; role?: EmbeddedOwner['role'] } = {},
 ): Promise<DatabaseHandle> {
-  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL, options) : openEmbedded(embeddedDatabaseDir(settings.DATA_DIR));
+  return settings.DATABASE_URL
+    ? openPostgres(settings.DATABASE_URL, options)
+    : openEmbedded(embeddedDatabaseDir(settings.DATA_DIR), options.role ?? 'server');
 }

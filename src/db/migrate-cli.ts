@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../shared/env.ts';
 import { databaseEnvShape, embeddedDatabaseDir, openEmbedded, requireDatabaseInProduction } from './database.ts';
+import { EmbeddedInUseError } from './embedded-lock.ts';
 import { migrateDatabase } from './migrate.ts';
 
 try {
@@ -12,12 +13,16 @@ try {
     console.log('migrations applied');
   } else {
     const dir = embeddedDatabaseDir(env.DATA_DIR);
-    const db = await openEmbedded(dir);
+    const db = await openEmbedded(dir, 'cli');
     await db.close();
     console.log(`migrations applied to the embedded database in ${dir}`);
   }
 } catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
+  if (err instanceof EmbeddedInUseError && err.owner.role === 'server') {
+    console.log(`${err.message}; it applied the migrations when it started`);
+    process.exit(0);
+  }
+  if (!(err instanceof ConfigError) && !(err instanceof EmbeddedInUseError)) throw err;
   console.error(err.message);
   process.exit(1);
 }

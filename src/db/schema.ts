@@ -39,6 +39,15 @@ export const campaignLinks = pgTable(
   (t) => [index('campaign_links_campaign_idx').on(t.campaign), index('campaign_links_created_at_idx').on(sql`${t.createdAt} desc`)],
 );
 
+/**
+ * Signed-in admin sessions. The cookie only names a row: signing out deletes it, so a
+ * copied cookie (and the CSRF token derived from it) stops working on every process.
+ */
+export const adminSessions = pgTable('admin_sessions', {
+  id: varchar('id', { length: 64 }).primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
 export type CampaignLinkRow = typeof campaignLinks.$inferSelect;
 export type NewCampaignLinkRow = typeof campaignLinks.$inferInsert;
 

@@ -21,7 +21,7 @@ export type TargetPlatform = (typeof TARGET_PLATFORMS)[number];
 // Store schemes let a link open the App Store or Play Store app directly; anything else
 // (javascript:, data:, file:) could run or read something in the visitor's browser.
 const TARGET_SCHEMES = new Set(['https:', 'http:', 'itms-apps:', 'market:']);
-const SCHEME_MESSAGE = 'must be an https:, http:, itms-apps: or market: URL';
+const SCHEME_MESSAGE = 'must be an https:, http:, itms-apps: or market: URL written in full (https://host/…, market://details?…, itms-apps://…)';
 
 function parseUrl(value: string): URL | null {
   try {
@@ -35,6 +35,30 @@ const requiredOr = (message: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message),
 });
 
+/**
+ * What the text must look like for each scheme, checked before the URL parser sees it:
+ * WHATWG parsing repairs `https:evil.com` and `https:\\evil.com` into `https://evil.com/`,
+ * so a target is only accepted when it already is what it parses to, a link a marketer
+ * can read and check. `market:` only opens the Play Store's details page.
+ */
+const TARGET_SHAPES: Record<string, RegExp> = {
+  'https:': /^https:\/\/[^/\\?#@]+(?:[/?#]|$)/i,
+  'http:': /^http:\/\/[^/\\?#@]+(?:[/?#]|$)/i,
+  'itms-apps:': /^itms-apps:\/\/[^/\\?#@]+(?:[/?#]|$)/i,
+  'market:': /^market:\/\/details\?/i,
+};
+
+/** True when `value` is an allowed target whose text says what it parses to. */
+export function isPlainTargetUrl(value: string): boolean {
+  const url = parseUrl(value);
+  if (!url || !TARGET_SCHEMES.has(url.protocol)) return false;
+  if (!TARGET_SHAPES[url.protocol]!.test(value) || value.includes('\\')) return false;
+  // Credentials before the host (`https://apps.apple.com@evil.com`) make a URL read as
+  // another host; a store URL or landing page never needs them.
+  if (url.username || url.password) return false;
+  return url.protocol === 'market:' || url.hostname !== '';
+}
+
 const targetUrl = z
   .string(requiredOr('must be a string'))
   .trim()
@@ -42,15 +66,15 @@ const targetUrl = z
   // The URL parser drops tabs and line breaks silently, but the stored text becomes a
   // Location header, where a line break is refused (and once was header injection).
   .refine((value) => !/[\s\x00-\x1f\x7f]/.test(value), 'must not contain spaces or control characters (write a space as %20)')
-  .refine((value) => {
-    const url = parseUrl(value);
-    if (!url || !TARGET_SCHEMES.has(url.protocol)) return false;
-    return url.protocol.startsWith('http') ? url.hostname !== '' : true;
-  }, SCHEME_MESSAGE)
-  .meta({ description: `An https:, http:, itms-apps: or market: URL of at most ${TARGET_URL_MAX} characters` });
+  .refine(isPlainTargetUrl, SCHEME_MESSAGE)
+  .meta({ description: `An https:// or http:// URL with a host, a market://details?… or an itms-apps:// URL, of at most ${TARGET_URL_MAX} characters` });
+
+// Postgres text cannot hold NUL: without this check it reaches the database and fails there.
+const NUL_MESSAGE = 'must not contain NUL characters';
+const noNul = (value: string) => !value.includes('\0');
 
 const text = (description: string) =>
-  z.string('must be a string or null').max(TEXT_MAX, `must be at most ${TEXT_MAX} characters`).nullable().meta({ description });
+  z.string('must be a string or null').max(TEXT_MAX, `must be at most ${TEXT_MAX} characters`).refine(noNul, NUL_MESSAGE).nullable().meta({ description });
 
 const minutes = (description: string, example: number) =>
   z
@@ -61,7 +85,7 @@ const minutes = (description: string, example: number) =>
     .meta({ description, example });
 
 const token = (max: number, description: string) =>
-  z.string('must be a string or null').max(max, `must be at most ${max} characters`).nullable().meta({ description });
+  z.string('must be a string or null').max(max, `must be at most ${max} characters`).refine(noNul, NUL_MESSAGE).nullable().meta({ description });
 
 export const slugSchema = z
   .string('must be a string')
@@ -95,6 +119,7 @@ const linkFields = {
   campaign_url: z
     .string('must be a string or null')
     .max(CAMPAIGN_URL_MAX, `must be at most ${CAMPAIGN_URL_MAX} characters`)
+    .refine(noNul, NUL_MESSAGE)
     .refine((v) => ['https:', 'http:'].includes(parseUrl(v)?.protocol ?? ''), 'must be an https: or http: URL')
     .nullable()
     .optional()
@@ -130,27 +155,30 @@ export type UpdateLinkInput = z.infer<typeof updateLinkSchema>;
 
 export const LIST_LIMIT_MAX = 100;
 
+// A pasted `?campaign=&network=` means "no filter", as an empty search box does.
+const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+const filterText = (max: number, description: string) =>
+  emptyAsAbsent(z.string().max(max, `must be at most ${max} characters`).refine(noNul, NUL_MESSAGE).optional()).meta({ description });
+
 export const listQuerySchema = z.object({
-  limit: z.coerce
-    .number('must be a whole number')
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(LIST_LIMIT_MAX, `must be at most ${LIST_LIMIT_MAX}`)
-    .default(50)
-    .meta({ description: 'Links per page' }),
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, 'must be a next_cursor from an earlier page')
-    .optional()
-    .meta({ description: '`next_cursor` of the previous page' }),
-  slug: z.string().max(64).optional().meta({ description: 'Only the link with exactly this slug (unambiguous where a slug is all digits)' }),
-  campaign: z.string().max(TEXT_MAX).optional().meta({ description: 'Only links of this campaign (exact)' }),
-  network: z.string().max(TEXT_MAX).optional().meta({ description: 'Only links of this network (exact)' }),
-  q: z.string().max(64).optional().meta({ description: 'Only links whose slug contains this text (case-insensitive)' }),
-  deleted: z
-    .enum(['true', 'false'], 'must be true or false')
-    .optional()
-    .meta({ description: '`true`: the deleted links instead, which `POST /links/{id}/restore` brings back' }),
+  limit: emptyAsAbsent(
+    z.coerce
+      .number('must be a whole number')
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(LIST_LIMIT_MAX, `must be at most ${LIST_LIMIT_MAX}`)
+      .default(50),
+  ).meta({ description: 'Links per page (default 50)' }),
+  cursor: emptyAsAbsent(z.string().regex(/^\d{1,18}$/, 'must be a next_cursor from an earlier page').optional()).meta({
+    description: '`next_cursor` of the previous page',
+  }),
+  slug: filterText(64, 'Only the link with exactly this slug (unambiguous where a slug is all digits)'),
+  campaign: filterText(TEXT_MAX, 'Only links whose campaign contains this text, ignoring case ("spring" finds "Spring sale 2026")'),
+  network: filterText(TEXT_MAX, 'Only links whose network contains this text, ignoring case'),
+  q: filterText(64, 'Only links whose slug contains this text, ignoring case'),
+  deleted: emptyAsAbsent(z.enum(['true', 'false'], 'must be true or false').optional()).meta({
+    description: '`true`: the deleted links instead, which `POST /links/{id}/restore` brings back',
+  }),
 });
 
 export type ListQuery = z.infer<typeof listQuerySchema>;

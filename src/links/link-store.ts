@@ -15,19 +15,8 @@ export interface LinkPage {
   total: number;
 }
 
-export type LinkStoreErrorCode = 'not_found' | 'conflict' | 'invalid';
-
-/** A refusal the caller can show as is: the code picks the status, `field` the input. */
-export class LinkStoreError extends Error {
-  override name = 'LinkStoreError';
-  readonly code: LinkStoreErrorCode;
-  readonly field: string | undefined;
-  constructor(code: LinkStoreErrorCode, message: string, field?: string) {
-    super(message);
-    this.code = code;
-    this.field = field;
-  }
-}
+export { LinkStoreError, type LinkStoreErrorCode } from './link-store-error.ts';
+import { LinkStoreError } from './link-store-error.ts';
 
 /**
  * Create, read, update and soft-delete campaign links. Inputs are already validated by
@@ -117,6 +106,8 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
   type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
   async function locate(executor: Database | Tx, ref: string, forUpdate = false): Promise<LinkRecord | null> {
+    // No slug holds NUL (Postgres text cannot), and sent to the database it fails the query.
+    if (ref.includes('\0')) return null;
     const byRef = async (condition: SQL) => {
       const query = executor.select(liveColumns).from(campaignLinks).where(and(condition, live)).limit(1);
       const rows = forUpdate ? await query.for('update') : await query;
@@ -164,8 +155,9 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
     async list(query) {
       const filters: SQL[] = [query.deleted === 'true' ? isNotNull(campaignLinks.deletedAt) : live];
       if (query.slug !== undefined) filters.push(eq(campaignLinks.slug, query.slug));
-      if (query.campaign !== undefined) filters.push(eq(campaignLinks.campaign, query.campaign));
-      if (query.network !== undefined) filters.push(eq(campaignLinks.network, query.network));
+      // Contains, ignoring case: people search for "spring", not "Spring sale 2026" exactly.
+      if (query.campaign) filters.push(ilike(campaignLinks.campaign, `%${escapeLike(query.campaign)}%`));
+      if (query.network) filters.push(ilike(campaignLinks.network, `%${escapeLike(query.network)}%`));
       if (query.q) filters.push(ilike(campaignLinks.slug, `%${escapeLike(query.q)}%`));
       const where = and(...filters);
       const pageWhere = query.cursor === undefined ? where : and(where, lt(campaignLinks.id, Number(query.cursor)));
@@ -218,6 +210,7 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
       };
       // As in find, an id wins over a slug of the same digits. Slugs stay reserved after a
       // delete, so a slug names exactly one link, live or deleted.
+      if (ref.includes('\0')) throw notFound(ref);
       const byId = ID_PATTERN.test(ref) ? await undelete(eq(campaignLinks.id, Number(ref))) : undefined;
       const restored = byId ?? (await locate(db, ref)) ?? (await undelete(eq(campaignLinks.slug, ref)));
       if (!restored) throw notFound(ref);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { LinkStore } from '../links/link-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
+import type { SessionStore } from './admin/session-store.ts';
 import { createApiApp } from './api/index.ts';
 import { createAuthThrottle, type AuthThrottle } from './auth-throttle.ts';
 import type { WebMetrics } from './metrics.ts';
@@ -22,6 +23,9 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   /** Origin for the tracking URLs the admin UI shows; else taken from the request. */
   publicUrl?: string | undefined;
   authThrottle?: AuthThrottle | undefined;
+  adminSessionStore?: SessionStore | undefined;
+  /** Set: `/metrics` answers only this bearer token; unset: it is public. */
+  metricsToken?: string | undefined;
 }
 
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */
@@ -35,7 +39,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', createImpressionRoute({ ...deps, newImpressionId: deps.newClickId }));
   app.route('/', createHealthRoute({ groups: deps.readiness }));
   app.route('/', createStaticRoute());
-  app.route('/', createMetricsRoute(deps.metrics.registry));
+  app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'unhandled error');

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
+import { EmbeddedInUseError } from '../db/embedded-lock.ts';
 import { ConfigError } from '../shared/env.ts';
 import { createLogger } from '../shared/logger.ts';
 import { cacheModuleFormats } from '../shared/module-format-cache.ts';
@@ -46,8 +47,14 @@ if (processes > 1 && cluster.isPrimary) {
   }
 } else {
   const [{ startWebRuntime }, { startBanner }] = await Promise.all([import('./runtime.ts'), import('./banner.ts')]);
-  const runtime = await startWebRuntime(config, logger);
+  const runtime = await startWebRuntime(config, logger).catch((err: unknown) => {
+    if (!(err instanceof EmbeddedInUseError)) throw err;
+    console.error(`${err.message}. Stop it first, or set DATABASE_URL.`);
+    process.exit(1);
+  });
   const server = serve({ fetch: runtime.app.fetch, port: config.PORT }, (info) => {
+    // `npm run links` finds the API here and goes through it instead of opening the files.
+    runtime.parts.database.advertise?.(`http://127.0.0.1:${info.port}`);
     logger.info({ port: info.port, embedded: runtime.parts.embedded }, 'web listening');
     if (embedded || runtime.parts.embedded.apiKeyFile) console.log(startBanner(info.port, runtime.parts, config.DATA_DIR));
   });

@@ -7,6 +7,7 @@ import { createLinkStore } from '../links/link-store.ts';
 import { createClickQueue } from '../queue/click-queue.ts';
 import { createPostgresSpool } from '../queue/click-spool.ts';
 import type { Logger } from '../shared/logger.ts';
+import { createDbSessionStore } from './admin/session-store.ts';
 import { createApp } from './app.ts';
 import type { WebConfig } from './config.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
@@ -60,6 +61,8 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     trustProxy: config.TRUST_PROXY,
     linkStore: createLinkStore(database.db),
     apiKey: parts.apiKey,
+    adminSessionStore: createDbSessionStore(database.db),
+    metricsToken: config.METRICS_TOKEN,
     publicUrl: config.PUBLIC_URL,
     ipPrivacy: config.IP_PRIVACY,
     appStoreProviderToken: config.APP_STORE_PROVIDER_TOKEN,

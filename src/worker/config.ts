@@ -22,6 +22,8 @@ export const drainEnvShape = {
   DYNO: optionalString,
   WORKER_HEARTBEAT_TTL_MS: intWithDefault(15_000, 100),
   METRICS_LOG_INTERVAL_MS: intWithDefault(60_000, 0),
+  // Both processes serve /metrics (web on its port, the worker on WORKER_METRICS_PORT).
+  METRICS_TOKEN: optionalString,
   LOG_LEVEL: logLevel,
 };
 

@@ -14,7 +14,7 @@ try {
 }
 const logger = createLogger(config.LOG_LEVEL, 'worker');
 const worker = await startWorkerRuntime(config, logger);
-const metricsServer = config.WORKER_METRICS_PORT ? serveMetrics(worker.metrics, config.WORKER_METRICS_PORT, logger) : undefined;
+const metricsServer = config.WORKER_METRICS_PORT ? serveMetrics(worker.metrics, config.WORKER_METRICS_PORT, logger, config.METRICS_TOKEN) : undefined;
 
 let stopping = false;
 const shutdown = async (signal: string) => {

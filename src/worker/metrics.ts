@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { bearerMatches } from '../shared/bearer.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { DrainObserver } from './drain/drain-loop.ts';
 
@@ -56,10 +57,14 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 /** Serves /metrics for Prometheus when the operator gives the worker a port. */
-export function serveMetrics(metrics: WorkerMetrics, port: number, logger: Logger): Server {
+export function serveMetrics(metrics: WorkerMetrics, port: number, logger: Logger, token?: string): Server {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
+      return;
+    }
+    if (token && !bearerMatches(token, req.headers.authorization)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"' }).end();
       return;
     }
     metrics.registry.metrics().then(

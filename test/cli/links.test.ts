@@ -50,7 +50,7 @@ describe('npm run links', () => {
   it('refuses invalid input with the API message and exit code 1', async () => {
     const res = await run('create', '--ios', 'javascript:alert(1)');
     expect(res.code).toBe(1);
-    expect(res.err).toBe('refused: targets.ios: must be an https:, http:, itms-apps: or market: URL');
+    expect(res.err).toMatch(/^refused: targets.ios: must be an https:, http:, itms-apps: or market: URL written in full/);
     const window = await run('create', '--default', TARGETS.default, '--attribution-window-idfa', 'a week');
     expect(window.err).toMatch(/attribution_window_idfa: must be a whole number of minutes/);
     const flag = await run('create', '--default', TARGETS.default, '--store-params', 'maybe');

@@ -21,7 +21,7 @@ let embedded: DatabaseHandle | undefined;
 // Opening PGlite compiles Postgres to WebAssembly: tens of seconds on a busy machine, so
 // it happens in a hook with the hook's long timeout, not inside a test's 30 s.
 beforeAll(async () => {
-  embedded = await openEmbedded(embeddedDir);
+  embedded = await openEmbedded(embeddedDir, 'server');
 });
 afterAll(async () => {
   await sql.end();

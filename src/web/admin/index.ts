@@ -9,6 +9,7 @@ import { API_KEY_NOT_SET, createKeyGuard, type KeyGuardDeps } from '../api/api-k
 import { createLinkPages, type AdminEnv } from './link-pages.ts';
 import { publicOrigin, type OriginSettings } from './origin.ts';
 import { createAdminSessions } from './session.ts';
+import type { SessionStore } from './session-store.ts';
 import { messagePage } from './views/layout.ts';
 import { loginPage } from './views/login.ts';
 
@@ -16,6 +17,8 @@ export interface AdminDeps extends OriginSettings, Omit<KeyGuardDeps, 'trustProx
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
+  /** Where sessions live; the web runtime passes the database's. Default: this process's memory. */
+  adminSessionStore?: SessionStore | undefined;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -67,7 +70,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     app.all('*', (c) => c.html(messagePage('Admin is not available', API_KEY_NOT_SET), 503));
     return app;
   }
-  const sessions = createAdminSessions(apiKey);
+  const sessions = createAdminSessions(apiKey, Date.now, deps.adminSessionStore);
   const guard = createKeyGuard(apiKey, deps);
   const isHttps = (c: Context) => publicOrigin(c, deps).startsWith('https:');
 
@@ -107,8 +110,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
     await next();
   });
   signedIn.get('/', (c) => c.redirect('/admin/links', 303));
-  signedIn.post('/logout', (c) => {
-    sessions.end(c);
+  signedIn.post('/logout', async (c) => {
+    await sessions.end(c);
     return c.redirect('/admin/login', 303);
   });
   signedIn.route('/links', createLinkPages({ store: deps.linkStore, origin: (c) => publicOrigin(c, deps) }));

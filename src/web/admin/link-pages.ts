@@ -41,7 +41,7 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
 
   app.get('/', async (c) => {
     // An empty search box is no filter, not a filter for the empty string.
-    const { removed, ...raw } = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
+    const { removed, removed_id: removedId, ...raw } = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
     const parsed = listQuerySchema.safeParse(raw);
     const csrfToken = c.get('csrfToken');
     if (!parsed.success) {
@@ -49,7 +49,9 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
       return c.html(listPage({ result: null, query: {}, origin: origin(c), csrfToken, error }), 400);
     }
     const result = await store.list(parsed.data);
-    return c.html(listPage({ result, query: parsed.data, origin: origin(c), csrfToken, removed }));
+    // Undo restores by id: a slug of digits would name another link's id (see LinkStore.find).
+    const undo = removed && removedId && /^\d+$/.test(removedId) ? { slug: removed, id: removedId } : undefined;
+    return c.html(listPage({ result, query: parsed.data, origin: origin(c), csrfToken, removed: undo }));
   });
 
   app.get('/new', (c) => c.html(formPage({ mode: 'create', values: NEW_LINK_VALUES, problems: [], csrfToken: c.get('csrfToken') })));
@@ -119,7 +121,7 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
   app.post('/:id/delete', async (c) => {
     try {
       const link = await store.remove(c.req.param('id'));
-      return c.redirect(`/admin/links?removed=${encodeURIComponent(link.slug)}`, 303);
+      return c.redirect(`/admin/links?removed=${encodeURIComponent(link.slug)}&removed_id=${link.id}`, 303);
     } catch (err) {
       storeRefusal(err);
       return notFound(c);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { createMemorySessionStore, type SessionStore } from './session-store.ts';
 
 export const SESSION_COOKIE = 'clicktrack_admin';
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -11,16 +12,17 @@ export interface AdminSessions {
   start(c: Context, secure: boolean): Promise<void>;
   /** The session's CSRF token, or null when the request carries no valid session. */
   current(c: Context): Promise<{ csrfToken: string } | null>;
-  end(c: Context): void;
+  /** Ends the session on the server too: its cookie and CSRF token stop working. */
+  end(c: Context): Promise<void>;
   csrfTokenMatches(expected: string, presented: string): boolean;
 }
 
 /**
- * Sessions live only in a signed cookie: `<issued at>.<random id>`, never the key itself.
- * The signing secret is derived from the API key, so rotating the key signs everyone out,
- * and each process can check any other's sessions without shared state.
+ * The cookie holds a signed `<issued at>.<random id>`, never the key itself; the id names
+ * a row of the session store, which sign-out deletes. The signing secret is derived from
+ * the API key, so rotating the key signs everyone out.
  */
-export function createAdminSessions(apiKey: string, nowMs: () => number = Date.now): AdminSessions {
+export function createAdminSessions(apiKey: string, nowMs: () => number = Date.now, store: SessionStore = createMemorySessionStore()): AdminSessions {
   const secret = createHmac('sha256', apiKey).update('clicktrack admin session v1').digest();
   // A token per session that only this server can compute: a form from another site
   // cannot carry it, even if a browser someday sends the SameSite=Strict cookie along.
@@ -28,7 +30,9 @@ export function createAdminSessions(apiKey: string, nowMs: () => number = Date.n
 
   return {
     async start(c, secure) {
-      const session = `${Math.floor(nowMs() / 1000)}.${randomBytes(16).toString('base64url')}`;
+      const id = randomBytes(16).toString('base64url');
+      const session = `${Math.floor(nowMs() / 1000)}.${id}`;
+      await store.add(id, new Date(nowMs() + SESSION_TTL_SECONDS * 1000));
       await setSignedCookie(c, SESSION_COOKIE, session, secret, {
         path: COOKIE_PATH,
         httpOnly: true,
@@ -44,9 +48,12 @@ export function createAdminSessions(apiKey: string, nowMs: () => number = Date.n
       // The cookie's Max-Age is only advice to the browser; the server enforces the expiry.
       const age = nowMs() / 1000 - issuedAt;
       if (!Number.isFinite(issuedAt) || age < 0 || age > SESSION_TTL_SECONDS) return null;
+      if (!(await store.has(sessionId(session), new Date(nowMs())))) return null;
       return { csrfToken: csrfTokenFor(session) };
     },
-    end(c) {
+    async end(c) {
+      const session = await getSignedCookie(c, secret, SESSION_COOKIE);
+      if (session) await store.remove(sessionId(session));
       deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH });
     },
     csrfTokenMatches(expected, presented) {
@@ -56,3 +63,5 @@ export function createAdminSessions(apiKey: string, nowMs: () => number = Date.n
     },
   };
 }
+
+const sessionId = (session: string) => session.slice(session.indexOf('.') + 1);

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { HTTPException } from 'hono/http-exception';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
+import { createDocsRoute } from './docs/docs-route.ts';
 import { createLinkRoutes } from './link-routes.ts';
 
 export interface ApiDeps extends KeyGuardDeps {
@@ -36,8 +36,8 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
     },
     servers: [{ url: API_BASE_PATH }],
   });
-  // Relative, so the page works wherever the app is mounted or proxied.
-  app.get('/docs', Scalar({ url: 'openapi.json', pageTitle: 'Campaign links API' }));
+  // Relative URLs on the page, so it works wherever the app is mounted or proxied.
+  app.route('/', createDocsRoute());
 
   app.onError((err, c) => {
     // Malformed JSON (400) and a body that is not JSON (415) come from the validators.

@@ -31,7 +31,15 @@ const LinkRef = z.object({
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const problem = (description: string) => json(errorSchema, description);
 const security = [{ bearerAuth: [] }];
-const denied = { 401: problem('Missing or wrong API key'), 503: problem('API_KEY is not set on the server') };
+const denied = {
+  401: problem('Missing or wrong API key'),
+  429: {
+    ...problem('Too many wrong API keys from this address (10 in 15 minutes, API and admin sign-in together); refused until Retry-After, even with the right key'),
+    headers: { 'Retry-After': { description: 'Seconds until the address may try again', schema: { type: 'integer' as const } } },
+  },
+  503: problem('API_KEY is not set on the server'),
+};
+const notJson = { 415: problem('The body is not sent as `Content-Type: application/json`') };
 
 const listRoute = createRoute({
   method: 'get',
@@ -52,6 +60,7 @@ const createLinkRoute = createRoute({
     201: json(SavedLink, 'Created; `warnings` points out likely mistakes that were saved anyway'),
     400: problem('A field is invalid; the message names it'),
     409: problem('The slug is taken (possibly by a deleted link)'),
+    ...notJson,
     ...denied,
   },
 });
@@ -76,6 +85,7 @@ const updateRoute = createRoute({
     200: json(SavedLink, 'The changed link'),
     400: problem('A field is invalid; the message names it'),
     404: problem('No such link, or it was deleted'),
+    ...notJson,
     ...denied,
   },
 });

@@ -116,7 +116,7 @@ describe('admin UI in a real browser', () => {
     await page.getByRole('button', { name: 'Create link' }).click();
     const error = page.locator('#f-targets-ios-error');
     await error.waitFor();
-    expect(await error.textContent()).toBe('must be an https:, http:, itms-apps: or market: URL');
+    expect(await error.textContent()).toMatch(/^must be an https:, http:, itms-apps: or market: URL written in full/);
     expect(await page.getByLabel('iOS target').getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: `${SCREENSHOTS}admin-error.png`, fullPage: true });
   });

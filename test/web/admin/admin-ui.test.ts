@@ -73,6 +73,23 @@ describe('/admin', () => {
       expect((await other.get('/admin/links')).location).toBe('/admin/login');
     });
 
+    it('ends the session on the server: the old cookie and its CSRF token no longer work', async () => {
+      const other = adminClient(runtime.app);
+      await other.signIn(API_KEY);
+      const stolen = other.cookie();
+      const token = csrfTokenIn((await other.get('/admin/links/new')).html);
+      await other.post('/admin/logout', { _csrf: token });
+      // Someone who copied the cookie before the sign-out replays it.
+      const replay = adminClient(runtime.app);
+      replay.setCookie(stolen);
+      expect((await replay.get('/admin/links')).location).toBe('/admin/login');
+      const slug = uniqueSlug('replay');
+      const res = await replay.post('/admin/links', { ...linkForm({ slug }), _csrf: token });
+      expect(res.location).toBe('/admin/login');
+      const listed = await runtime.app.request(`/api/v1/links?slug=${slug}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(((await listed.json()) as { total: number }).total).toBe(0);
+    });
+
     it('signs out', async () => {
       const other = adminClient(runtime.app);
       await other.signIn(API_KEY);
@@ -147,7 +164,7 @@ describe('/admin', () => {
       const form = await client.get('/admin/links/new');
       const res = await client.post('/admin/links', { ...linkForm({ 'targets.ios': 'javascript:alert(1)', campaign: 'kept' }), _csrf: csrfTokenIn(form.html) });
       expect(res.status).toBe(400);
-      expect(res.html).toMatch(/id="f-targets-ios-error" class="error">must be an https:, http:, itms-apps: or market: URL</);
+      expect(res.html).toMatch(/id="f-targets-ios-error" class="error">must be an https:, http:, itms-apps: or market: URL written in full/);
       expect(res.html).toContain('value="javascript:alert(1)"');
       expect(res.html).toContain('value="kept"');
     });
@@ -228,7 +245,7 @@ describe('/admin', () => {
       const page = await client.get(detail);
       const res = await client.post(`${detail.split('?')[0]}/delete`, { _csrf: csrfTokenIn(page.html) });
       expect(res.status).toBe(303);
-      expect(res.location).toBe(`/admin/links?removed=${slug}`);
+      expect(res.location).toMatch(new RegExp(`^/admin/links\\?removed=${slug}&removed_id=\\d+$`));
       expect((await client.get(res.location!)).html).toContain(`Deleted ${slug}.`);
       await expect.poll(async () => (await runtime.app.request(`/t/click/${slug}`)).status, { timeout: 1_000 }).toBe(404);
       expect((await client.get(detail)).status).toBe(404);
@@ -239,9 +256,9 @@ describe('/admin', () => {
       const detail = await createThroughForm({ slug, campaign: slug });
       const id = detail.split('?')[0]!.split('/').at(-1);
       const removedPage = await client.get((await client.post(`/admin/links/${id}/delete`, { _csrf: csrfTokenIn((await client.get(detail)).html) })).location!);
-      expect(removedPage.html).toContain(`action="/admin/links/${slug}/restore"`);
+      expect(removedPage.html).toContain(`action="/admin/links/${id}/restore"`);
 
-      const undone = await client.post(`/admin/links/${slug}/restore`, { _csrf: csrfTokenIn(removedPage.html) });
+      const undone = await client.post(`/admin/links/${id}/restore`, { _csrf: csrfTokenIn(removedPage.html) });
       expect(undone.status).toBe(303);
       expect(undone.location).toBe(`/admin/links/${id}?restored=1`);
       expect((await client.get(undone.location!)).html).toContain('Restored. The tracking URL redirects again');
@@ -257,6 +274,21 @@ describe('/admin', () => {
       const restored = await client.post(`/admin/links/${id}/restore`, { _csrf: csrfTokenIn(deletedList.html) });
       expect(restored.location).toBe(`/admin/links/${id}?restored=1`);
       expect((await client.get(`/admin/links?deleted=true&campaign=${slug}`)).html).toContain('No link matches.');
+    });
+
+    it('undoes the delete of a link whose slug is all digits, not the link with that id', async () => {
+      const other = await createThroughForm();
+      const otherId = other.split('?')[0]!.split('/').at(-1)!;
+      // The slug is the other link's id: Undo must still restore this one.
+      const detail = await createThroughForm({ slug: otherId });
+      const id = detail.split('?')[0]!.split('/').at(-1)!;
+      const deleted = await client.post(`/admin/links/${id}/delete`, { _csrf: csrfTokenIn((await client.get(detail)).html) });
+      const removedPage = await client.get(deleted.location!);
+      expect(removedPage.html).toContain(`Deleted ${otherId}.`);
+      const undoAction = /action="([^"]+\/restore)"/.exec(removedPage.html)?.[1];
+      const undone = await client.post(undoAction!, { _csrf: csrfTokenIn(removedPage.html) });
+      expect(undone.location).toBe(`/admin/links/${id}?restored=1`);
+      expect((await client.get(`/admin/links/${id}`)).status).toBe(200);
     });
 
     it('refuses a restore without the form token', async () => {

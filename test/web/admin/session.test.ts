@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createMemorySessionStore } from '../../../src/web/admin/session-store.ts';
 import { createAdminSessions, SESSION_TTL_SECONDS } from '../../../src/web/admin/session.ts';
 
 /** A tiny app around the sessions, with a clock the test moves. */
@@ -46,6 +47,29 @@ describe('admin sessions', () => {
     const cookie = await before.start();
     const after = harness('new-key');
     expect(await after.check(cookie)).toBeNull();
+  });
+
+  it('ends a session on the server, for every process sharing the store', async () => {
+    const store = createMemorySessionStore();
+    const one = createAdminSessions('k', Date.now, store);
+    const two = createAdminSessions('k', Date.now, store);
+    const app = (sessions: typeof one) =>
+      new Hono()
+        .post('/admin/start', async (c) => {
+          await sessions.start(c, false);
+          return c.body(null, 204);
+        })
+        .post('/admin/end', async (c) => {
+          await sessions.end(c);
+          return c.body(null, 204);
+        })
+        .get('/admin/check', async (c) => c.json(await sessions.current(c)));
+    const cookie = (await app(one).request('/admin/start', { method: 'POST' })).headers.get('set-cookie')!.split(';')[0]!;
+    const check = async (sessions: typeof one) => (await app(sessions).request('/admin/check', { headers: { cookie } })).json();
+    expect(await check(two)).not.toBeNull();
+    await app(one).request('/admin/end', { method: 'POST', headers: { cookie } });
+    expect(await check(one)).toBeNull();
+    expect(await check(two)).toBeNull();
   });
 
   it('compares CSRF tokens exactly', () => {

@@ -42,7 +42,17 @@ describe('/api/v1/openapi.json', () => {
     expect(CreateLink.properties.attribution_window_idfa).toMatchObject({ type: 'integer', minimum: 0 });
     expect(UpdateLink.properties).not.toHaveProperty('slug');
     const responses = doc.paths['/links'].post.responses;
-    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '409', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '409', '415', '429', '503']);
+  });
+
+  it('lists the 429 of the key throttle on every operation and the 415 of a body that is not JSON', () => {
+    for (const [path, operations] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, operation] of Object.entries<any>(operations)) {
+        expect(operation.responses['429'], `${method} ${path}`).toBeDefined();
+        expect(operation.responses['429'].headers['Retry-After']).toBeDefined();
+        expect(Boolean(operation.responses['415']), `${method} ${path}`).toBe(Boolean(operation.requestBody));
+      }
+    }
   });
 
   it('has a reference page that loads the document', async () => {

@@ -29,3 +29,21 @@ document.addEventListener('submit', (event) => {
   const form = event.target;
   if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// Times arrive as UTC in <time datetime>; show them in the viewer's own time zone.
+const LOCAL_FORMATS = {
+  date: { dateStyle: 'medium' },
+  datetime: { dateStyle: 'medium', timeStyle: 'short' },
+};
+
+function showLocalTimes() {
+  for (const element of document.querySelectorAll('time[data-local]')) {
+    const date = new Date(element.getAttribute('datetime'));
+    const format = LOCAL_FORMATS[element.dataset.local];
+    if (!format || Number.isNaN(date.getTime())) continue;
+    element.textContent = new Intl.DateTimeFormat(undefined, format).format(date);
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', showLocalTimes);
+else showLocalTimes();

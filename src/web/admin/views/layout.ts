@@ -25,7 +25,7 @@ export function page({ title, body, csrfToken }: PageOptions): Html {
 <header class="bar">
   <a class="brand" href="/admin/links">Campaign links</a>
   ${csrfToken
-    ? html`<nav>
+    ? html`<nav aria-label="Account">
     <a href="/admin/links/new" class="button">New link</a>
     <form method="post" action="/admin/logout" class="inline">
       <input type="hidden" name="_csrf" value="${csrfToken}">

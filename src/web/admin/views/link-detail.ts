@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { TargetWarning } from '../../../links/link-schemas.ts';
 import type { LinkRecord } from '../../../links/link-store.ts';
+import { moment, windowText } from './format.ts';
 import { notice, page, type Html } from './layout.ts';
 
 export interface DetailView {
@@ -55,8 +56,8 @@ ${warningList(view.warnings)}
   ${item('Ad group', link.adgroup)}
   ${item('Ad', link.ad)}
   ${item('Network', link.network)}
-  ${item('Attribution window, advertising id', `${link.attributionWindowIdfa} min`)}
-  ${item('Attribution window, fingerprint', `${link.attributionWindowFingerprint} min`)}
+  ${item('Attribution window, advertising id', windowText(link.attributionWindowIdfa))}
+  ${item('Attribution window, fingerprint', windowText(link.attributionWindowFingerprint))}
   ${item('Store parameters', link.storeParams ? 'added' : 'off')}
   ${item('App Store campaign token (ct)', link.appStoreCampaignToken)}
   ${item('App Store provider token (pt)', link.appStoreProviderToken)}
@@ -66,8 +67,8 @@ ${warningList(view.warnings)}
   ${item('Device', link.device)}
   ${item('Owner', link.userId)}
   ${item('Id', link.id)}
-  ${item('Created', link.createdAt.toISOString())}
-  ${item('Updated', link.updatedAt.toISOString())}
+  ${item('Created', moment(link.createdAt, 'datetime'))}
+  ${item('Updated', moment(link.updatedAt, 'datetime'))}
 </dl>
 <div class="actions">
   <a class="button" href="/admin/links/${link.id}/edit">Edit</a>

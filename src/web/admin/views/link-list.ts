@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { ListQuery } from '../../../links/link-schemas.ts';
 import type { LinkPage } from '../../../links/link-store.ts';
 import { trackingUrl } from '../origin.ts';
+import { moment } from './format.ts';
 import { notice, page, type Html } from './layout.ts';
 import { copyField } from './link-detail.ts';
 
@@ -10,8 +11,8 @@ export interface ListView {
   query: Partial<ListQuery>;
   origin: string;
   csrfToken: string;
-  /** The slug just deleted: the page offers to undo it. */
-  removed?: string | undefined;
+  /** The link just deleted: the page offers to undo it (by id, never by slug). */
+  removed?: { slug: string; id: string } | undefined;
   error?: string | undefined;
 }
 
@@ -32,7 +33,7 @@ function restoreForm(ref: string | number, csrfToken: string, label: string): Ht
   </form>`;
 }
 
-const day = (date: Date) => html`<time datetime="${date.toISOString()}">${date.toISOString().slice(0, 10)}</time>`;
+const day = (date: Date) => moment(date, 'date');
 
 function liveRow(link: LinkRow, origin: string): Html {
   return html`<tr>
@@ -63,7 +64,7 @@ export function listPage(view: ListView): Html {
   const columns = deleted ? ['Slug', 'Campaign', 'Network', 'Deleted', ''] : ['Slug', 'Campaign', 'Network', 'Tracking URL', 'Created'];
   const empty = filtered ? 'No link matches.' : deleted ? 'No deleted links.' : html`No links yet. <a href="/admin/links/new">Create the first one</a>.`;
   const body = html`<h1>${deleted ? 'Deleted links' : 'Links'}${result ? html` <span class="count">${result.total}</span>` : ''}</h1>
-${view.removed ? notice('ok', html`Deleted ${view.removed}. ${restoreForm(encodeURIComponent(view.removed), csrfToken, 'Undo')}`) : ''}
+${view.removed ? notice('ok', html`Deleted ${view.removed.slug}. ${restoreForm(view.removed.id, csrfToken, 'Undo')}`) : ''}
 ${view.error ? notice('error', view.error) : ''}
 <form method="get" action="/admin/links" class="filters" role="search">
   ${deleted ? html`<input type="hidden" name="deleted" value="true">` : ''}
@@ -79,7 +80,7 @@ ${result && result.links.length > 0
   <tbody>${result.links.map((link) => (deleted ? deletedRow(link, csrfToken) : liveRow(link, origin)))}</tbody>
 </table>`
   : html`<p class="empty">${empty}</p>`}
-<nav class="pages">
+<nav class="pages" aria-label="Pages">
   ${query.cursor ? html`<a href="${pageHref(query)}">← Newest</a>` : ''}
   ${result?.nextCursor ? html`<a href="${pageHref(query, result.nextCursor)}" rel="next">Older →</a>` : ''}
 </nav>
