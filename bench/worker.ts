@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { startKafka } from '../scripts/kafka/broker.ts';
 import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import { loadWorkerConfig } from '../src/worker/config.ts';
+import { loadWorkerConfig } from '../src/config/worker.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { readFileSync } from 'node:fs';
 import { freePort, startProcess } from '../test/support/processes.ts';

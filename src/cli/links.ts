@@ -11,26 +11,14 @@ if (asksForHelp(argv)) {
   process.exit(argv.length === 0 ? 2 : 0);
 }
 
-const { z } = await import('zod');
-const { ConfigError, optionalString, optionalUrl, parseEnv } = await import('../shared/env.ts');
-const { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } = await import('../db/database-settings.ts');
+const { loadOrExit } = await import('../config/env.ts');
+const { loadCliConfig } = await import('../config/cli.ts');
+const { embeddedDatabaseDir } = await import('../config/database.ts');
 const { runLinksCommand } = await import('./links-command.ts');
 const { openLinkStore, StoreUnavailableError } = await import('./open-link-store.ts');
 
-function loadConfig() {
-  try {
-    return parseEnv(
-      z.looseObject({ ...databaseEnvShape, PUBLIC_URL: optionalUrl, API_KEY: optionalString }).superRefine(requireDatabaseInProduction),
-      process.env,
-    );
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
-  }
-}
-
-const config = loadConfig();
+// Exit 2, as for a wrong command line: the caller's input is what needs fixing.
+const config = loadOrExit(() => loadCliConfig(process.env), 2);
 let opened: Awaited<ReturnType<typeof openLinkStore>>;
 try {
   opened = await openLinkStore(config, embeddedDatabaseDir(config.DATA_DIR));

@@ -1,5 +1,5 @@
 import { createDb, createSql, type Database } from './client.ts';
-import { embeddedDatabaseDir } from './database-settings.ts';
+import { embeddedDatabaseDir } from '../config/database.ts';
 import type { EmbeddedOwner } from './embedded-lock.ts';
 
 /** LISTEN as both drivers can do it; `onListen` runs on every (re)connection. */
@@ -39,7 +39,7 @@ export async function openEmbedded(dataDir: string, role: EmbeddedOwner['role'])
   return embedded.openEmbedded(dataDir, role);
 }
 
-export { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } from './database-settings.ts';
+export { databaseEnvShape, embeddedDatabaseDir, requireDatabaseInProduction } from '../config/database.ts';
 
 /** `DATABASE_URL` when set, else the embedded database `npm start` keeps in `DATA_DIR`. */
 export async function openDatabase(

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { createLinkCompactor, unknownSlugBytes } from './compact-link.ts';
+import { DEFAULT_LINK_CACHE_MAX_MB } from '../config/web.ts';
 import { withTimeout } from '../shared/with-timeout.ts';
 import type { Link, LinkSource } from './link.ts';
 import { createLookupBatcher } from './lookup-batcher.ts';
@@ -22,13 +23,6 @@ export interface LinkCacheOptions {
   /** Lookups in flight at most; past it a miss fails at once instead of piling up on a sick database. */
   maxQueriesInFlight?: number;
 }
-
-/**
- * The default budget: measured (`npm run bench -- cache`), a link costs 280-690 bytes,
- * depending on how much it shares with other links, so 64 MB hold about 95,000-220,000
- * links: a fraction of a 512 MB dyno, which Node, the clients and V8's working space share.
- */
-export const DEFAULT_LINK_CACHE_MAX_MB = 64;
 
 export type LookupOutcome = 'hit' | 'miss' | 'stale';
 

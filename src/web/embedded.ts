@@ -8,7 +8,7 @@ import type { MemoryQueue } from '../queue/memory-queue.ts';
 import { createRedisClickStore } from '../queue/redis-click-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WorkerRuntime } from '../worker/runtime.ts';
-import type { WebConfig } from './config.ts';
+import type { WebConfig } from '../config/web.ts';
 
 /** The parts the web process runs on: production services, or embedded stand-ins. */
 export interface WebParts {

@@ -1,26 +1,16 @@
 import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
 import { EmbeddedInUseError } from '../db/embedded-lock.ts';
-import { ConfigError } from '../shared/env.ts';
+import { loadOrExit } from '../config/env.ts';
 import { createLogger } from '../shared/logger.ts';
 import { cacheModuleFormats } from '../shared/module-format-cache.ts';
-import { loadWebConfig, type WebConfig } from './config.ts';
+import { loadWebConfig } from '../config/web.ts';
 
 // Before the runtime's modules load (hence their dynamic imports below): it saves the
 // web process about 150 MB of memory at idle (see module-format-cache.ts).
 cacheModuleFormats();
 
-function loadConfigOrExit(): WebConfig {
-  try {
-    return loadWebConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
-}
-
-const config = loadConfigOrExit();
+const config = loadOrExit(() => loadWebConfig(process.env));
 const logger = createLogger(config.LOG_LEVEL, 'web');
 // Embedded parts live inside one process (PGlite's files, the in-memory queue): no forks.
 const embedded = !config.DATABASE_URL || config.redisUrls.length === 0;

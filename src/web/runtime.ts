@@ -9,7 +9,7 @@ import { createPostgresSpool } from '../queue/click-spool.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createDbSessionStore } from './admin/session-store.ts';
 import { createApp } from './app.ts';
-import type { WebConfig } from './config.ts';
+import type { WebConfig } from '../config/web.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
 import { createWebMetrics } from './metrics.ts';
 import { createPlatformDetector } from './platform/detect-platform.ts';

@@ -2,24 +2,13 @@
 // Heroku Kafka does not create topics on demand, and the worker must not be the first to
 // find out. Idempotent: existing topics are left alone.
 import { Admin } from '@platformatic/kafka';
-import { z } from 'zod';
-import { intWithDefault, optionalString, parseEnv } from '../shared/env.ts';
+import { loadOrExit } from '../config/env.ts';
+import { loadTopicsConfig } from '../config/release.ts';
 import { kafkaConnection } from '../shared/kafka-options.ts';
 
 export const EVENT_TOPICS = ['clicks', 'impressions'] as const;
 
-const env = parseEnv(
-  z.looseObject({
-    KAFKA_URL: optionalString,
-    KAFKA_TRUSTED_CERT: optionalString,
-    KAFKA_CLIENT_CERT: optionalString,
-    KAFKA_CLIENT_CERT_KEY: optionalString,
-    KAFKA_PREFIX: z.preprocess((v) => v ?? '', z.string()),
-    KAFKA_TOPIC_PARTITIONS: intWithDefault(8, 1),
-    KAFKA_TOPIC_REPLICAS: intWithDefault(0, 0),
-  }),
-  process.env,
-);
+const env = loadOrExit(() => loadTopicsConfig(process.env));
 
 if (!env.KAFKA_URL) {
   console.log('kafka:topics: no KAFKA_URL, nothing to create');

@@ -1,17 +1,10 @@
-import { ConfigError } from '../shared/env.ts';
+import { loadOrExit } from '../config/env.ts';
 import { createLogger } from '../shared/logger.ts';
-import { loadWorkerConfig } from './config.ts';
+import { loadWorkerConfig } from '../config/worker.ts';
 import { serveMetrics } from './metrics.ts';
 import { startWorkerRuntime } from './runtime.ts';
 
-let config: ReturnType<typeof loadWorkerConfig>;
-try {
-  config = loadWorkerConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+const config = loadOrExit(() => loadWorkerConfig(process.env));
 const logger = createLogger(config.LOG_LEVEL, 'worker');
 const worker = await startWorkerRuntime(config, logger);
 const metricsServer = config.WORKER_METRICS_PORT ? serveMetrics(worker.metrics, config.WORKER_METRICS_PORT, logger, config.METRICS_TOKEN) : undefined;

@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger.ts';
 import { prepareBatch } from './batch.ts';
-import type { DrainSettings } from './config.ts';
+import type { DrainSettings } from '../config/worker.ts';
 import { createDrainLoop, type DrainLoop } from './drain/drain-loop.ts';
 import { openGeoIp } from './enrich/geoip.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';

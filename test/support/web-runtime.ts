@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { loadWebConfig } from '../../src/web/config.ts';
+import { loadWebConfig } from '../../src/config/web.ts';
 import { startWebRuntime, type WebRuntime } from '../../src/web/runtime.ts';
 import { silentLogger, testDatabaseUrl, testRedisUrl, uniqueKey } from './fixtures.ts';
 

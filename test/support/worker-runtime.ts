@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { loadWorkerConfig } from '../../src/worker/config.ts';
+import { loadWorkerConfig } from '../../src/config/worker.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker/runtime.ts';
 import { silentLogger, testRedisUrl } from './fixtures.ts';
 import { uniqueKafkaPrefix } from './kafka-consumer.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { kafkaConnection } from '../../shared/kafka-options.ts';
-import type { DrainSettings } from '../config.ts';
+import type { DrainSettings } from '../../config/worker.ts';
 import type { EventSink } from './event-sink.ts';
 import { createFileSink } from './file-sink.ts';
 import { createKafkaSink } from './kafka-sink.ts';

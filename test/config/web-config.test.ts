@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LINK_CACHE_MAX_MB } from '../../src/links/link-cache.ts';
-import { loadWebConfig } from '../../src/web/config.ts';
+import { DEFAULT_LINK_CACHE_MAX_MB } from '../../src/config/web.ts';
+import { loadWebConfig } from '../../src/config/web.ts';
 
 describe('link cache settings', () => {
   it('bound the cache by a memory budget by default, with no count', () => {

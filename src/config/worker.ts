@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { intWithDefault, logLevel, optionalString, parseEnv, redisUrlsFrom } from '../shared/env.ts';
+import { intWithDefault, logLevel, optionalString, parseEnv, redisUrlsFrom } from './env.ts';
 
 /** What any process that drains clicks reads (the worker, and `npm start` when embedded). */
 export const drainEnvShape = {

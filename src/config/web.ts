@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { DEFAULT_LINK_CACHE_MAX_MB } from '../links/link-cache.ts';
-import { intWithDefault, optionalString, optionalUrl, parseEnv, redisUrlsFrom } from '../shared/env.ts';
-import { drainEnvShape, workerIdFrom, type DrainSettings } from '../worker/config.ts';
+import { intWithDefault, optionalString, optionalUrl, parseEnv, redisUrlsFrom } from './env.ts';
+import { drainEnvShape, workerIdFrom, type DrainSettings } from './worker.ts';
+
+/**
+ * The default budget: measured (`npm run bench -- cache`), a link costs 280-690 bytes,
+ * depending on how much it shares with other links, so 64 MB hold about 95,000-220,000
+ * links: a fraction of a 512 MB dyno, which Node, the clients and V8's working space share.
+ */
+export const DEFAULT_LINK_CACHE_MAX_MB = 64;
 
 const schema = z
   .looseObject({

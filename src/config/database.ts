@@ -1,7 +1,7 @@
 // Which database a process uses; apart from the drivers, so reading settings loads none.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { optionalString, optionalUrl } from '../shared/env.ts';
+import { optionalString, optionalUrl } from './env.ts';
 
 /** The settings that say which database a process uses, for each entry point's schema. */
 export const databaseEnvShape = {

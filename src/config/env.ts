@@ -18,6 +18,20 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The one way a process fails on its settings: the line naming the variable on stderr,
+ * then exit. Every entry point loads its config through this.
+ */
+export function loadOrExit<T>(load: () => T, exitCode = 1): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(exitCode);
+  }
+}
+
 /** Empty strings count as unset: Heroku config and .env files often carry `FOO=`. */
 export const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
