@@ -1,5 +1,6 @@
 import type { LinkJson } from '../links/link-schemas.ts';
 import { LinkStoreError, type LinkStoreErrorCode } from '../links/link-store-error.ts';
+import { errorCodeForStatus } from '../shared/app-error.ts';
 import type { LinkRecord, LinkStore } from '../links/link-store.ts';
 
 /** What the API answers on a refusal (api-errors.ts). */
@@ -8,7 +9,7 @@ interface ErrorBody {
   message?: string;
 }
 
-const CODES: Record<number, LinkStoreErrorCode> = { 400: 'invalid', 404: 'not_found', 409: 'conflict' };
+const STORE_CODES: ReadonlySet<string> = new Set<LinkStoreErrorCode>(['invalid', 'not_found', 'conflict']);
 
 export function fromLinkJson(json: LinkJson): LinkRecord {
   return {
@@ -51,8 +52,8 @@ export function createApiLinkStore(baseUrl: string, apiKey: string, fetchImpl: t
     if (res.status === 204) return null;
     const answer = (await res.json().catch(() => ({}))) as T & ErrorBody;
     if (res.ok) return answer;
-    const code = CODES[res.status];
-    if (code) throw new LinkStoreError(code, answer.message ?? `${res.status}`);
+    const code = errorCodeForStatus(res.status);
+    if (code && STORE_CODES.has(code)) throw new LinkStoreError(code as LinkStoreErrorCode, answer.message ?? `${res.status}`);
     throw new Error(`the server at ${baseUrl} answered ${res.status}: ${answer.message ?? answer.error ?? 'no message'}`);
   }
 

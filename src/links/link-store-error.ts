@@ -1,14 +1,13 @@
 // Apart from the store, so the CLI can talk to a server's API without loading drizzle.
+import { AppError } from '../shared/app-error.ts';
+
 export type LinkStoreErrorCode = 'not_found' | 'conflict' | 'invalid';
 
-/** A refusal the caller can show as is: the code picks the status, `field` the input. */
-export class LinkStoreError extends Error {
+/** A refusal of the link store: the code picks the status, `field` the input. */
+export class LinkStoreError extends AppError {
   override name = 'LinkStoreError';
-  readonly code: LinkStoreErrorCode;
-  readonly field: string | undefined;
+  declare readonly code: LinkStoreErrorCode;
   constructor(code: LinkStoreErrorCode, message: string, field?: string) {
-    super(message);
-    this.code = code;
-    this.field = field;
+    super(code, message, field);
   }
 }

@@ -1,13 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { describeProblems, fieldProblems, type FieldProblem } from '../../links/link-schemas.ts';
-import type { LinkStoreError } from '../../links/link-store.ts';
+import type { AppError } from '../../shared/app-error.ts';
 
 export const errorSchema = z
   .object({
     error: z.string().meta({ description: 'Machine-readable code', example: 'validation' }),
     message: z.string().meta({ description: 'What went wrong, naming the field', example: 'targets.ios: must be an https:, http:, itms-apps: or market: URL' }),
     fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    request_id: z.string().optional().meta({ description: 'Quote it when reporting a problem: the server logged the same id' }),
   })
   .openapi('Error');
 
@@ -22,10 +23,8 @@ export function problemsBody(fields: FieldProblem[]): ErrorBody {
   return { error: 'validation', message: describeProblems(fields), fields };
 }
 
-export function storeErrorBody(err: LinkStoreError): ErrorBody {
+export function appErrorBody(err: AppError): ErrorBody {
   const body: ErrorBody = { error: err.code, message: err.message };
   if (err.field) body.fields = [{ field: err.field, message: err.message.replace(`${err.field}: `, '') }];
   return body;
 }
-
-export const STORE_ERROR_STATUS = { not_found: 404, conflict: 409, invalid: 400 } as const;

@@ -1,9 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
 import { createDocsRoute } from './docs/docs-route.ts';
+import { apiErrorHandler } from './api-error-handler.ts';
 import { createLinkRoutes } from './link-routes.ts';
 
 export interface ApiDeps extends KeyGuardDeps {
@@ -17,6 +18,8 @@ export const API_BASE_PATH = '/api/v1';
 /** `/api/v1`: the links API behind the API key; its OpenAPI document and reference page are public. */
 export function createApiApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono();
+  // Error answers and log lines carry the same id, so a user's report finds its log line.
+  app.use('*', requestId());
   const auth = requireApiKey(deps.apiKey, deps);
   app.use('/links', auth);
   app.use('/links/*', auth);
@@ -39,13 +42,6 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
   // Relative URLs on the page, so it works wherever the app is mounted or proxied.
   app.route('/', createDocsRoute());
 
-  app.onError((err, c) => {
-    // Malformed JSON (400) and a body that is not JSON (415) come from the validators.
-    if (err instanceof HTTPException && err.status < 500) {
-      return c.json({ error: err.status === 415 ? 'unsupported_media_type' : 'bad_request', message: err.message }, err.status);
-    }
-    deps.logger.error({ err, path: c.req.path }, 'admin API failed');
-    return c.json({ error: 'internal', message: 'internal error' }, 500);
-  });
+  app.onError(apiErrorHandler(deps.logger));
   return app;
 }

@@ -7,8 +7,9 @@ import {
   toLinkJson,
   updateLinkSchema,
 } from '../../links/link-schemas.ts';
-import { LinkStoreError, type LinkRecord, type LinkStore } from '../../links/link-store.ts';
-import { errorSchema, STORE_ERROR_STATUS, storeErrorBody, validationBody } from './api-errors.ts';
+import type { LinkRecord, LinkStore } from '../../links/link-store.ts';
+import { AppError } from '../../shared/app-error.ts';
+import { errorSchema, validationBody } from './api-errors.ts';
 
 const Link = linkSchema.openapi('Link');
 const Warning = z
@@ -112,12 +113,6 @@ const restoreRoute = createRoute({
 
 const saved = (link: LinkRecord) => ({ ...toLinkJson(link), warnings: targetWarnings(link.targets) });
 
-/** Status and body for a refusal of the store; anything else is a bug and goes to onError. */
-function refusal(err: unknown) {
-  if (!(err instanceof LinkStoreError)) throw err;
-  return { body: storeErrorBody(err), status: STORE_ERROR_STATUS[err.code] };
-}
-
 export function createLinkRoutes(store: LinkStore): OpenAPIHono {
   const app = new OpenAPIHono({
     // Every 400 names the field, in the same words the admin UI and the CLI use.
@@ -132,48 +127,31 @@ export function createLinkRoutes(store: LinkStore): OpenAPIHono {
   });
 
   app.openapi(createLinkRoute, async (c) => {
-    try {
-      const link = await store.create(c.req.valid('json'));
-      c.header('location', `${c.req.path}/${link.id}`);
-      return c.json(saved(link), 201);
-    } catch (err) {
-      const { body, status } = refusal(err);
-      return c.json(body, status === 409 ? 409 : 400);
-    }
+    // A refusal of the store (a taken slug) is an AppError, answered by the API's one error handler.
+    const link = await store.create(c.req.valid('json'));
+    c.header('location', `${c.req.path}/${link.id}`);
+    return c.json(saved(link), 201);
   });
 
   app.openapi(getRoute, async (c) => {
     const ref = c.req.valid('param').id;
     const link = await store.find(ref);
-    if (!link) return c.json({ error: 'not_found', message: `no link with id or slug ${JSON.stringify(ref)}` }, 404);
+    if (!link) throw new AppError('not_found', `no link with id or slug ${JSON.stringify(ref)}`);
     return c.json(toLinkJson(link), 200);
   });
 
   app.openapi(updateRoute, async (c) => {
-    try {
-      const link = await store.update(c.req.valid('param').id, c.req.valid('json'));
-      return c.json(saved(link), 200);
-    } catch (err) {
-      const { body, status } = refusal(err);
-      return c.json(body, status === 404 ? 404 : 400);
-    }
+    const link = await store.update(c.req.valid('param').id, c.req.valid('json'));
+    return c.json(saved(link), 200);
   });
 
   app.openapi(deleteRoute, async (c) => {
-    try {
-      await store.remove(c.req.valid('param').id);
-      return c.body(null, 204);
-    } catch (err) {
-      return c.json(refusal(err).body, 404);
-    }
+    await store.remove(c.req.valid('param').id);
+    return c.body(null, 204);
   });
 
   app.openapi(restoreRoute, async (c) => {
-    try {
-      return c.json(toLinkJson(await store.restore(c.req.valid('param').id)), 200);
-    } catch (err) {
-      return c.json(refusal(err).body, 404);
-    }
+    return c.json(toLinkJson(await store.restore(c.req.valid('param').id)), 200);
   });
 
   return app;

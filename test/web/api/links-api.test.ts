@@ -343,7 +343,14 @@ describe('/api/v1/links', () => {
       const link = await create();
       const res = await api('POST', '/links', { slug: link.slug, targets: TARGETS });
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ error: 'conflict', message: 'slug: is already taken', fields: [{ field: 'slug', message: 'is already taken' }] });
+      expect(res.body).toEqual({
+        error: 'conflict',
+        message: 'slug: is already taken',
+        fields: [{ field: 'slug', message: 'is already taken' }],
+        request_id: expect.stringMatching(/^[\w-]{8,}$/),
+      });
+      // The id is also the answer's header, so a proxy's log can be matched to ours.
+      expect(res.headers.get('x-request-id')).toBe(res.body.request_id);
     });
 
     it.each(['GET', 'PATCH', 'DELETE'])('answers %s of an unknown link with 404', async (method) => {
