@@ -40,4 +40,16 @@ describe('Redis click store (real Redis)', () => {
       await redis.del(queueKey);
     }
   });
+
+  it('takes a push sent before its first connection is up, instead of failing it', async () => {
+    const queueKey = uniqueKey();
+    const store = createRedisClickStore(testRedisUrl(), { queueKey });
+    try {
+      await store.push(['first']);
+      expect(await redis.lrange(queueKey, 0, -1)).toEqual(['first']);
+    } finally {
+      await store.close();
+      await redis.del(queueKey);
+    }
+  });
 });
