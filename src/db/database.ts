@@ -1,22 +1,9 @@
-import { createDb, createSql, type Database } from './client.ts';
+import { createDb, createSql } from './client.ts';
+import type { DatabaseHandle } from './database-handle.ts';
 import { embeddedDatabaseDir } from '../config/database.ts';
 import type { EmbeddedOwner } from './embedded-lock.ts';
 
-/** LISTEN as both drivers can do it; `onListen` runs on every (re)connection. */
-export interface NotificationSource {
-  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<{ unlisten(): Promise<void> }>;
-}
-
-/** What a process needs of its database, whichever driver is behind it. */
-export interface DatabaseHandle {
-  readonly kind: 'postgres' | 'embedded';
-  readonly db: Database;
-  readonly notifications: NotificationSource;
-  ping(): Promise<void>;
-  /** Embedded only: tells `npm run links` where this server's API answers. */
-  advertise?(url: string): void;
-  close(): Promise<void>;
-}
+export type { DatabaseHandle, NotificationSource } from './database-handle.ts';
 
 export function openPostgres(databaseUrl: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): DatabaseHandle {
   const sql = createSql(databaseUrl, options);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import type { DatabaseHandle } from './database.ts';
+import type { DatabaseHandle } from './database-handle.ts';
 import { lockEmbedded, type EmbeddedOwner } from './embedded-lock.ts';
 import { MIGRATIONS_FOLDER } from './migrate.ts';
 import * as schema from './schema.ts';

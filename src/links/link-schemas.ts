@@ -1,7 +1,7 @@
 // zod itself, extended with `.openapi()`: the extension only reaches schemas built after
 // it, so these shared schemas are built with it for the API's OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import type { LinkRecord } from './link-store.ts';
+import type { LinkRecord } from './link.ts';
 import { SLUG_PATTERN } from './link.ts';
 
 /**

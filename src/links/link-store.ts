@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { campaignLinks, type CampaignLinkRow, type LinkTargets, type NewCampaignLinkRow } from '../db/schema.ts';
+import { campaignLinks, type LinkTargets, type NewCampaignLinkRow } from '../db/schema.ts';
 import { TARGET_PLATFORMS, type CreateLinkInput, type ListQuery, type UpdateLinkInput } from './link-schemas.ts';
+import type { LinkRecord } from './link.ts';
 
-/** A live campaign link as the admin API, UI and CLI see it. */
-export type LinkRecord = Omit<CampaignLinkRow, 'deletedAt'>;
+export type { LinkRecord };
 
 export interface LinkPage {
   links: LinkRecord[];

@@ -1,6 +1,9 @@
-import type { LinkTargets } from '../db/schema.ts';
+import type { CampaignLinkRow, LinkTargets } from '../db/schema.ts';
 
 export type { LinkTargets };
+
+/** A live campaign link as the admin API, UI and CLI see it. */
+export type LinkRecord = Omit<CampaignLinkRow, 'deletedAt'>;
 
 /** A slug as URLs carry it: letters, digits, "-" and "_", at most 64. */
 export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
