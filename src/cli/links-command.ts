@@ -9,6 +9,7 @@ import {
   updateLinkSchema,
   type LinkJson,
 } from '../links/link-schemas.ts';
+import { cliFlag, fieldsOfKind } from '../links/link-fields.ts';
 import { LinkStoreError } from '../links/link-store-error.ts';
 import type { LinkRecord, LinkStore } from '../links/link-store.ts';
 import { USAGE } from './usage.ts';
@@ -28,9 +29,9 @@ export interface CommandDeps extends CommandIo {
 /** Exit codes: 0 done, 1 refused (invalid, not found, conflict), 2 wrong usage. */
 export type ExitCode = 0 | 1 | 2;
 
-const TEXT_FIELDS = ['campaign', 'adgroup', 'ad', 'network', 'app-store-campaign-token', 'app-store-provider-token', 'campaign-url', 'country', 'device', 'user-id'];
-const NUMBER_FIELDS = ['attribution-window-idfa', 'attribution-window-fingerprint'];
-const BOOLEAN_FIELDS = ['store-params', 'forward-query'];
+const TEXT_FIELDS = fieldsOfKind('text', 'url').map(cliFlag);
+const NUMBER_FIELDS = fieldsOfKind('minutes').map(cliFlag);
+const BOOLEAN_FIELDS = fieldsOfKind('boolean').map(cliFlag);
 const PLATFORMS = ['ios', 'android', 'default'] as const;
 const FIELD_FLAGS = [...TEXT_FIELDS, ...NUMBER_FIELDS, ...BOOLEAN_FIELDS, ...PLATFORMS];
 const LIST_FLAGS = ['slug', 'campaign', 'network', 'q', 'limit', 'cursor'];

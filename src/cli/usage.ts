@@ -1,4 +1,14 @@
-// Kept apart from everything else, so `--help` answers without loading a database driver.
+// Kept apart from everything else, so `--help` answers without loading a database driver
+// (link-fields.ts is a plain table).
+import { cliFlag, LINK_FIELD_NAMES, LINK_FIELDS, type LinkFieldSpec } from '../links/link-fields.ts';
+const VALUE = { text: 'TEXT', url: 'URL', minutes: 'MINUTES', boolean: 'true|false' } as const;
+
+// One line per field of link-fields.ts, so a new field shows up here by itself.
+const FIELD_LINES = LINK_FIELD_NAMES.map((name) => {
+  const spec: LinkFieldSpec = LINK_FIELDS[name];
+  return `  --${cliFlag(name)} ${VALUE[spec.kind]}`.padEnd(44) + spec.description;
+}).join('\n');
+
 export const USAGE = `Usage: npm run links -- <command> [options]
 
 Commands:
@@ -11,12 +21,8 @@ Commands:
   restore <id|slug>             undoes a delete: the link redirects again (list --deleted finds it)
 
 Fields:
-  --campaign --adgroup --ad --network TEXT
   --ios --android --default URL             https://…, http://…, market://details?…, itms-apps://…
-  --attribution-window-idfa MINUTES  --attribution-window-fingerprint MINUTES
-  --store-params true|false  --forward-query true|false
-  --app-store-campaign-token CT  --app-store-provider-token PT
-  --campaign-url URL  --country TEXT  --device TEXT  --user-id TEXT
+${FIELD_LINES}
 
 Options:
   --json    print the API's JSON instead of text

@@ -1,7 +1,10 @@
 // zod itself, extended with `.openapi()`: the extension only reaches schemas built after
 // it, so these shared schemas are built with it for the API's OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { CAMPAIGN_URL_MAX, LINK_FIELD_NAMES, LINK_FIELDS, TEXT_MAX, type FieldValue, type LinkFieldName, type LinkFieldSpec } from './link-fields.ts';
 import type { LinkRecord } from './link.ts';
+
+export { CAMPAIGN_URL_MAX, TEXT_MAX };
 import { SLUG_PATTERN } from './link.ts';
 
 /**
@@ -10,9 +13,7 @@ import { SLUG_PATTERN } from './link.ts';
  * Field names are the API's (snake_case); the store maps them to columns.
  */
 
-export const TEXT_MAX = 256;
 export const TARGET_URL_MAX = 2048;
-export const CAMPAIGN_URL_MAX = 1024;
 /** A year: a larger window is almost always seconds typed where minutes were meant. */
 export const WINDOW_MAX_MINUTES = 525_600;
 export const TARGET_PLATFORMS = ['ios', 'android', 'default'] as const;
@@ -73,9 +74,6 @@ const targetUrl = z
 const NUL_MESSAGE = 'must not contain NUL characters';
 const noNul = (value: string) => !value.includes('\0');
 
-const text = (description: string) =>
-  z.string('must be a string or null').max(TEXT_MAX, `must be at most ${TEXT_MAX} characters`).refine(noNul, NUL_MESSAGE).nullable().meta({ description });
-
 const minutes = (description: string, example: number) =>
   z
     .number('must be a whole number of minutes')
@@ -104,30 +102,33 @@ export const targetsSchema = z
     example: { ios: 'https://apps.apple.com/app/id284882215', android: 'market://details?id=com.example.app', default: 'https://example.com/' },
   });
 
-/** Everything about a link except its slug and targets; shared by create and update. */
-const linkFields = {
-  campaign: text('Campaign name (free text)').optional(),
-  adgroup: text('Ad group (free text)').optional(),
-  ad: text('Ad (free text)').optional(),
-  network: text('Ad network (free text)').optional(),
-  attribution_window_idfa: minutes('Minutes after a click in which an install with the same advertising id is attributed to it', 10080).optional(),
-  attribution_window_fingerprint: minutes('Minutes after a click in which an install matched by IP and platform is attributed to it', 1440).optional(),
-  store_params: z.boolean('must be true or false').optional().meta({ description: 'Add store attribution parameters (Play `referrer`, App Store `ct`/`pt`) to the target at click time' }),
-  app_store_campaign_token: token(40, 'App Store campaign token (`ct`)').optional(),
-  app_store_provider_token: token(64, 'App Store provider token (`pt`)').optional(),
-  forward_query: z.boolean('must be true or false').optional().meta({ description: "Pass the visitor's query string on to the target" }),
-  campaign_url: z
+const campaignUrl = (max: number, description: string) =>
+  z
     .string('must be a string or null')
-    .max(CAMPAIGN_URL_MAX, `must be at most ${CAMPAIGN_URL_MAX} characters`)
+    .max(max, `must be at most ${max} characters`)
     .refine(noNul, NUL_MESSAGE)
     .refine((v) => ['https:', 'http:'].includes(parseUrl(v)?.protocol ?? ''), 'must be an https: or http: URL')
     .nullable()
-    .optional()
-    .meta({ description: "The campaign's own page, for reference" }),
-  country: text('Target country (free text, for reference)').optional(),
-  device: text('Target device (free text, for reference)').optional(),
-  user_id: text('Owner of the link in the marketing tool (free text)').optional(),
-};
+    .meta({ description });
+
+/** The input schema of one plain field, from its declaration in link-fields.ts. */
+function inputSchema(spec: LinkFieldSpec): z.ZodType {
+  switch (spec.kind) {
+    case 'text':
+      return token(spec.max ?? TEXT_MAX, spec.description);
+    case 'url':
+      return campaignUrl(spec.max ?? CAMPAIGN_URL_MAX, spec.description);
+    case 'minutes':
+      return minutes(spec.description, (spec.default as number | undefined) ?? 0);
+    case 'boolean':
+      return z.boolean('must be true or false').meta({ description: spec.description });
+  }
+}
+
+type InputShape = { [N in LinkFieldName]: z.ZodOptional<z.ZodType<FieldValue<(typeof LINK_FIELDS)[N]['kind']>>> };
+
+/** Everything about a link except its slug and targets; shared by create and update. */
+const linkFields = Object.fromEntries(LINK_FIELD_NAMES.map((name) => [name, inputSchema(LINK_FIELDS[name]).optional()])) as InputShape;
 
 const BODY_MESSAGE = 'must be a JSON object';
 
@@ -241,26 +242,23 @@ export function targetWarnings(targets: Partial<Record<TargetPlatform, string | 
 
 const nullableText = (description: string) => z.string().nullable().meta({ description });
 
+/** The answer schema of one plain field. */
+function outputSchema(spec: LinkFieldSpec): z.ZodType {
+  if (spec.kind === 'minutes') return z.number().int().meta({ description: `${spec.description} (minutes)` });
+  if (spec.kind === 'boolean') return z.boolean().meta({ description: spec.description });
+  return nullableText(spec.description);
+}
+
+type OutputShape = { [N in LinkFieldName]: z.ZodType<FieldValue<(typeof LINK_FIELDS)[N]['kind']>> };
+const outputShape = Object.fromEntries(LINK_FIELD_NAMES.map((name) => [name, outputSchema(LINK_FIELDS[name])])) as OutputShape;
+
 /** A link as the API answers it (the README's "Admin API"), plus the settings of the attribution features. */
 export const linkSchema = z
   .object({
     id: z.number().int().meta({ example: 42 }),
     slug: z.string().meta({ example: 'spring-sale' }),
-    campaign: nullableText('Campaign name'),
-    adgroup: nullableText('Ad group'),
-    ad: nullableText('Ad'),
-    network: nullableText('Ad network'),
     targets: z.object({ ios: z.string().optional(), android: z.string().optional(), default: z.string().optional() }),
-    attribution_window_idfa: z.number().int().meta({ description: 'Minutes' }),
-    attribution_window_fingerprint: z.number().int().meta({ description: 'Minutes' }),
-    store_params: z.boolean(),
-    app_store_campaign_token: nullableText('App Store `ct`'),
-    app_store_provider_token: nullableText('App Store `pt`'),
-    forward_query: z.boolean(),
-    campaign_url: nullableText("The campaign's own page"),
-    country: nullableText('Target country'),
-    device: nullableText('Target device'),
-    user_id: nullableText('Owner in the marketing tool'),
+    ...outputShape,
     created_at: z.string().meta({ format: 'date-time' }),
     updated_at: z.string().meta({ format: 'date-time' }),
   })
@@ -269,24 +267,12 @@ export const linkSchema = z
 export type LinkJson = z.infer<typeof linkSchema>;
 
 export function toLinkJson(link: LinkRecord): LinkJson {
+  const fields = Object.fromEntries(LINK_FIELD_NAMES.map((name) => [name, link[LINK_FIELDS[name].column]]));
   return {
     id: link.id,
     slug: link.slug,
-    campaign: link.campaign,
-    adgroup: link.adgroup,
-    ad: link.ad,
-    network: link.network,
     targets: link.targets,
-    attribution_window_idfa: link.attributionWindowIdfa,
-    attribution_window_fingerprint: link.attributionWindowFingerprint,
-    store_params: link.storeParams,
-    app_store_campaign_token: link.appStoreCampaignToken,
-    app_store_provider_token: link.appStoreProviderToken,
-    forward_query: link.forwardQuery,
-    campaign_url: link.campaignUrl,
-    country: link.country,
-    device: link.device,
-    user_id: link.userId,
+    ...(fields as Pick<LinkJson, LinkFieldName>),
     created_at: link.createdAt.toISOString(),
     updated_at: link.updatedAt.toISOString(),
   };

@@ -3,6 +3,7 @@ import { and, count, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, ty
 import type { Database } from '../db/client.ts';
 import { campaignLinks, type LinkTargets, type NewCampaignLinkRow } from '../db/schema.ts';
 import { TARGET_PLATFORMS, type CreateLinkInput, type ListQuery, type UpdateLinkInput } from './link-schemas.ts';
+import { LINK_FIELD_NAMES, LINK_FIELDS } from './link-fields.ts';
 import type { LinkRecord } from './link.ts';
 
 export type { LinkRecord };
@@ -65,23 +66,14 @@ const emptyToNull = (value: string | null | undefined) => (value === '' ? null :
 
 /** The columns a create or update sets; keys absent from the input stay absent. */
 function columnsFrom(input: Omit<UpdateLinkInput, 'targets'>): Partial<NewCampaignLinkRow> {
-  const values: Partial<NewCampaignLinkRow> = {
-    campaign: emptyToNull(input.campaign),
-    adgroup: emptyToNull(input.adgroup),
-    ad: emptyToNull(input.ad),
-    network: emptyToNull(input.network),
-    attributionWindowIdfa: input.attribution_window_idfa,
-    attributionWindowFingerprint: input.attribution_window_fingerprint,
-    storeParams: input.store_params,
-    appStoreCampaignToken: emptyToNull(input.app_store_campaign_token),
-    appStoreProviderToken: emptyToNull(input.app_store_provider_token),
-    forwardQuery: input.forward_query,
-    campaignUrl: emptyToNull(input.campaign_url),
-    country: emptyToNull(input.country),
-    device: emptyToNull(input.device),
-    userId: emptyToNull(input.user_id),
-  };
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  const values: Record<string, unknown> = {};
+  for (const name of LINK_FIELD_NAMES) {
+    const value = input[name];
+    if (value === undefined) continue;
+    const spec = LINK_FIELDS[name];
+    values[spec.column] = spec.kind === 'text' || spec.kind === 'url' ? emptyToNull(value as string | null) : value;
+  }
+  return values as Partial<NewCampaignLinkRow>;
 }
 
 function mergeTargets(current: LinkTargets, patch: NonNullable<UpdateLinkInput['targets']>): LinkTargets {

@@ -1,9 +1,10 @@
-import type { LinkRecord } from '../../links/link-store.ts';
+import { fieldsOfKind, LINK_FIELD_NAMES, LINK_FIELDS, type LinkFieldSpec } from '../../links/link-fields.ts';
+import type { LinkRecord } from '../../links/link.ts';
 import type { FormValues } from './views/link-form.ts';
 
-const TEXT_FIELDS = ['campaign', 'adgroup', 'ad', 'network', 'app_store_campaign_token', 'app_store_provider_token', 'campaign_url', 'country', 'device', 'user_id'] as const;
-const NUMBER_FIELDS = ['attribution_window_idfa', 'attribution_window_fingerprint'] as const;
-const CHECKBOXES = ['store_params', 'forward_query'] as const;
+const TEXT_FIELDS = fieldsOfKind('text', 'url');
+const NUMBER_FIELDS = fieldsOfKind('minutes');
+const CHECKBOXES = fieldsOfKind('boolean');
 const PLATFORMS = ['ios', 'android', 'default'] as const;
 
 /** Only the string fields of a posted form; a file upload has no business here. */
@@ -43,31 +44,24 @@ export function formToInput(values: FormValues, mode: 'create' | 'edit'): Record
 
 /** A stored link as form values, for the edit form. */
 export function linkToFormValues(link: LinkRecord): FormValues {
-  const check = (on: boolean) => (on ? 'on' : '');
-  return {
+  const values: FormValues = {
     'targets.ios': link.targets.ios ?? '',
     'targets.android': link.targets.android ?? '',
     'targets.default': link.targets.default ?? '',
-    campaign: link.campaign ?? '',
-    adgroup: link.adgroup ?? '',
-    ad: link.ad ?? '',
-    network: link.network ?? '',
-    attribution_window_idfa: String(link.attributionWindowIdfa),
-    attribution_window_fingerprint: String(link.attributionWindowFingerprint),
-    store_params: check(link.storeParams),
-    app_store_campaign_token: link.appStoreCampaignToken ?? '',
-    app_store_provider_token: link.appStoreProviderToken ?? '',
-    forward_query: check(link.forwardQuery),
-    campaign_url: link.campaignUrl ?? '',
-    country: link.country ?? '',
-    device: link.device ?? '',
-    user_id: link.userId ?? '',
   };
+  for (const name of LINK_FIELD_NAMES) {
+    const value = link[LINK_FIELDS[name].column];
+    values[name] = typeof value === 'boolean' ? (value ? 'on' : '') : value === null ? '' : String(value);
+  }
+  return values;
 }
 
 /** The defaults a new link starts with, matching the database's. */
-export const NEW_LINK_VALUES: FormValues = {
-  attribution_window_idfa: '10080',
-  attribution_window_fingerprint: '1440',
-  store_params: 'on',
-};
+export const NEW_LINK_VALUES: FormValues = Object.fromEntries(
+  LINK_FIELD_NAMES.flatMap((name) => {
+    const spec: LinkFieldSpec = LINK_FIELDS[name];
+    const fallback = spec.default;
+    if (fallback === undefined || fallback === false) return [];
+    return [[name, fallback === true ? 'on' : String(fallback)]];
+  }),
+);

@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { TargetWarning } from '../../../links/link-schemas.ts';
-import type { LinkRecord } from '../../../links/link-store.ts';
+import { LINK_FIELD_NAMES, LINK_FIELDS, type LinkFieldSpec } from '../../../links/link-fields.ts';
+import type { LinkRecord } from '../../../links/link.ts';
 import { moment, windowText } from './format.ts';
 import { notice, page, type Html } from './layout.ts';
 
@@ -31,6 +32,17 @@ function item(label: string, value: string | number | null | undefined | Html): 
   return html`<dt>${label}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
 }
 
+/** Every plain field of link-fields.ts, as the person reads it. */
+function fieldItems(link: LinkRecord): Html[] {
+  return LINK_FIELD_NAMES.map((name) => {
+    const spec: LinkFieldSpec = LINK_FIELDS[name];
+    const value = link[spec.column];
+    if (spec.kind === 'minutes') return item(spec.label.replace(' (minutes)', ''), windowText(value as number));
+    if (spec.kind === 'boolean') return item(spec.label, value ? 'yes' : 'no');
+    return item(spec.label, value as string | null);
+  });
+}
+
 export function detailPage(view: DetailView): Html {
   const { link } = view;
   const targets = (['ios', 'android', 'default'] as const).map((p) =>
@@ -52,20 +64,7 @@ ${warningList(view.warnings)}
 </section>
 <dl class="fields">
   ${targets}
-  ${item('Campaign', link.campaign)}
-  ${item('Ad group', link.adgroup)}
-  ${item('Ad', link.ad)}
-  ${item('Network', link.network)}
-  ${item('Attribution window, advertising id', windowText(link.attributionWindowIdfa))}
-  ${item('Attribution window, fingerprint', windowText(link.attributionWindowFingerprint))}
-  ${item('Store parameters', link.storeParams ? 'added' : 'off')}
-  ${item('App Store campaign token (ct)', link.appStoreCampaignToken)}
-  ${item('App Store provider token (pt)', link.appStoreProviderToken)}
-  ${item("Pass visitor's query on", link.forwardQuery ? 'yes' : 'no')}
-  ${item('Campaign URL', link.campaignUrl)}
-  ${item('Country', link.country)}
-  ${item('Device', link.device)}
-  ${item('Owner', link.userId)}
+  ${fieldItems(link)}
   ${item('Id', link.id)}
   ${item('Created', moment(link.createdAt, 'datetime'))}
   ${item('Updated', moment(link.updatedAt, 'datetime'))}

@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { LINK_FIELD_NAMES, LINK_FIELDS, type FieldGroup, type LinkFieldSpec } from '../../../links/link-fields.ts';
 import type { FieldProblem } from '../../../links/link-schemas.ts';
 import { notice, page, type Html } from './layout.ts';
 
@@ -27,26 +28,17 @@ const TARGETS: FieldSpec[] = [
   { name: 'targets.android', label: 'Android target', hint: 'Play Store URL (https://play.google.com/… or market://…)', kind: 'url', max: 2048 },
   { name: 'targets.default', label: 'Everyone else', hint: 'A web page for desktops and other phones', kind: 'url', max: 2048 },
 ];
-const LABELS: FieldSpec[] = [
-  { name: 'campaign', label: 'Campaign', max: 256 },
-  { name: 'adgroup', label: 'Ad group', max: 256 },
-  { name: 'ad', label: 'Ad', max: 256 },
-  { name: 'network', label: 'Network', max: 256 },
-];
-const ATTRIBUTION: FieldSpec[] = [
-  { name: 'attribution_window_idfa', label: 'Attribution window, advertising id (minutes)', kind: 'number' },
-  { name: 'attribution_window_fingerprint', label: 'Attribution window, fingerprint (minutes)', kind: 'number' },
-  { name: 'store_params', label: 'Add store attribution parameters to the target', kind: 'checkbox' },
-  { name: 'app_store_campaign_token', label: 'App Store campaign token (ct)', max: 40 },
-  { name: 'app_store_provider_token', label: 'App Store provider token (pt)', max: 64 },
-  { name: 'forward_query', label: "Pass the visitor's query string on to the target", kind: 'checkbox' },
-];
-const REFERENCE: FieldSpec[] = [
-  { name: 'campaign_url', label: 'Campaign URL', kind: 'url', max: 1024 },
-  { name: 'country', label: 'Country', max: 256 },
-  { name: 'device', label: 'Device', max: 256 },
-  { name: 'user_id', label: 'Owner', max: 256 },
-];
+const INPUT_KIND = { text: 'text', url: 'url', minutes: 'number', boolean: 'checkbox' } as const;
+
+/** The form's inputs for one group of link-fields.ts, in declaration order. */
+const group = (name: FieldGroup): FieldSpec[] =>
+  LINK_FIELD_NAMES.filter((field) => LINK_FIELDS[field].group === name).map((field) => {
+    const spec: LinkFieldSpec = LINK_FIELDS[field];
+    return { name: field, label: spec.label, kind: INPUT_KIND[spec.kind], ...(spec.max ? { max: spec.max } : {}) };
+  });
+const LABELS = group('labels');
+const ATTRIBUTION = group('attribution');
+const REFERENCE = group('reference');
 
 const fieldId = (name: string) => `f-${name.replace('.', '-')}`;
 
