@@ -40,7 +40,12 @@ const denied = {
   },
   503: problem('API_KEY is not set on the server'),
 };
-const notJson = { 415: problem('The body is not sent as `Content-Type: application/json`') };
+/** What any route that takes a link as its body may answer besides success. */
+const bodyRefusals = {
+  400: problem('A field is invalid; the message names it'),
+  415: problem('The body is not sent as `Content-Type: application/json`'),
+  ...denied,
+};
 
 const listRoute = createRoute({
   method: 'get',
@@ -59,10 +64,8 @@ const createLinkRoute = createRoute({
   request: { body: { ...json(CreateLink, 'The new link'), required: true } },
   responses: {
     201: json(SavedLink, 'Created; `warnings` points out likely mistakes that were saved anyway'),
-    400: problem('A field is invalid; the message names it'),
     409: problem('The slug is taken (possibly by a deleted link)'),
-    ...notJson,
-    ...denied,
+    ...bodyRefusals,
   },
 });
 
@@ -82,13 +85,7 @@ const updateRoute = createRoute({
   description: 'Only the fields sent change. `targets` is merged: a URL sets that platform, null removes it. The slug cannot change.',
   security,
   request: { params: LinkRef, body: { ...json(UpdateLink, 'The fields to change'), required: true } },
-  responses: {
-    200: json(SavedLink, 'The changed link'),
-    400: problem('A field is invalid; the message names it'),
-    404: problem('No such link, or it was deleted'),
-    ...notJson,
-    ...denied,
-  },
+  responses: { 200: json(SavedLink, 'The changed link'), 404: problem('No such link, or it was deleted'), ...bodyRefusals },
 });
 
 const deleteRoute = createRoute({
