@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { CAMPAIGN_URL_MAX, LINK_FIELD_NAMES, LINK_FIELDS, TEXT_MAX, type FieldValue, type LinkFieldName, type LinkFieldSpec } from './link-fields.ts';
 import type { LinkRecord } from './link.ts';
+import { storeKind } from './store-url.ts';
 
 export { CAMPAIGN_URL_MAX, TEXT_MAX };
 import { SLUG_PATTERN } from './link.ts';
@@ -223,20 +224,16 @@ export interface TargetWarning {
   message: string;
 }
 
-const PLAY_STORE = (url: URL) => url.protocol === 'market:' || url.hostname === 'play.google.com';
-const APP_STORE = (url: URL) =>
-  url.protocol === 'itms-apps:' || url.hostname === 'apps.apple.com' || url.hostname === 'itunes.apple.com';
-
 /**
  * A store URL in the other platform's slot is legal (a marketer may mean it) but almost
  * always a paste into the wrong box, so it is saved and pointed out.
  */
 export function targetWarnings(targets: Partial<Record<TargetPlatform, string | null | undefined>>): TargetWarning[] {
   const warnings: TargetWarning[] = [];
-  const ios = targets.ios ? parseUrl(targets.ios) : null;
-  const android = targets.android ? parseUrl(targets.android) : null;
-  if (ios && PLAY_STORE(ios)) warnings.push({ field: 'targets.ios', message: 'is a Play Store URL, but iPhones are sent here' });
-  if (android && APP_STORE(android)) warnings.push({ field: 'targets.android', message: 'is an App Store URL, but Android phones are sent here' });
+  const ios = targets.ios ? storeKind(targets.ios) : null;
+  const android = targets.android ? storeKind(targets.android) : null;
+  if (ios === 'play') warnings.push({ field: 'targets.ios', message: 'is a Play Store URL, but iPhones are sent here' });
+  if (android === 'app_store') warnings.push({ field: 'targets.android', message: 'is an App Store URL, but Android phones are sent here' });
   return warnings;
 }
 

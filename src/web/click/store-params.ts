@@ -1,4 +1,5 @@
 import type { Link } from '../../links/link.ts';
+import { storeKind } from '../../links/store-url.ts';
 import { encodeParam } from '../../shared/click-line.ts';
 import { appendPairs, pairKey, pairValue, queryKeys, queryPairs, splitUrl } from './url-query.ts';
 import { cutCodePoints } from '../../shared/text.ts';
@@ -12,16 +13,7 @@ import { cutCodePoints } from '../../shared/text.ts';
  * Anything the target already sets wins: a marketer who wrote `ct=` or `utm_source` meant it.
  */
 
-export type StoreKind = 'play' | 'app_store';
-
-const PLAY = /^(?:https?:\/\/play\.google\.com\/store\/apps\/details\?|market:\/\/details\?)/i;
-const APP_STORE = /^(?:https?:\/\/(?:apps|itunes)\.apple\.com\/|itms-apps:\/\/)/i;
-
-export function storeKind(url: string): StoreKind | null {
-  if (PLAY.test(url)) return 'play';
-  if (APP_STORE.test(url)) return 'app_store';
-  return null;
-}
+export { storeKind, type StoreKind } from '../../links/store-url.ts';
 
 /** Apple cuts campaign tokens longer than this. */
 export const CAMPAIGN_TOKEN_MAX_CHARS = 40;
