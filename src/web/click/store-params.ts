@@ -13,7 +13,6 @@ import { cutCodePoints } from '../../shared/text.ts';
  * Anything the target already sets wins: a marketer who wrote `ct=` or `utm_source` meant it.
  */
 
-export { storeKind, type StoreKind } from '../../links/store-url.ts';
 
 /** Apple cuts campaign tokens longer than this. */
 export const CAMPAIGN_TOKEN_MAX_CHARS = 40;
