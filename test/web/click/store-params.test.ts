@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  completeStoreUrl,
-  storeKind,
-  withStoreParams,
-  type StoreLink,
-} from '../../../src/web/click/store-params.ts';
+import { storeKind } from '../../../src/links/store-url.ts';
+import { completeStoreUrl, withStoreParams, type StoreLink } from '../../../src/web/click/store-params.ts';
 
 const CLICK_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const link: StoreLink = { network: 'meta', campaign: 'spring', storeParams: true, appStoreCampaignToken: null, appStoreProviderToken: null };
