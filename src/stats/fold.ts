@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { queryRows, sqlState, type Executor } from './sql-rows.ts';
-import type { StatsEvent } from './stats-event.ts';
+import type { EventSource, StatsEvent } from './stats-event.ts';
 
 export interface FoldResult {
   /** Events counted by this fold. */
@@ -15,6 +15,11 @@ export interface FoldResult {
 export interface FoldOptions {
   /** The consumer group whose offsets commit with the counts; none in the embedded pipeline. */
   groupId?: string;
+  /**
+   * Every message of the batch, also those that could not be counted (not JSON, other
+   * types): the stored offsets move past all of them. Default: the events' sources.
+   */
+  positions?: readonly EventSource[];
 }
 
 const HOUR_S = 3600;
@@ -44,22 +49,22 @@ export async function foldEvents(db: Database, events: readonly StatsEvent[], op
 async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], options: FoldOptions): Promise<FoldResult> {
   let candidates = events;
   let stale = 0;
+  const positions = options.positions ?? events.flatMap((e) => (e.source ? [e.source] : []));
   if (options.groupId !== undefined) {
-    const stored = await lockOffsets(tx, options.groupId, events);
+    const stored = await lockOffsets(tx, options.groupId, positions);
     candidates = events.filter((e) => !e.source || e.source.offset >= (stored.get(`${e.source.topic}:${e.source.partition}`) ?? -1n));
     stale = events.length - candidates.length;
   }
   const fresh = await insertDedupeRows(tx, candidates);
   await upsertRollups(tx, fresh);
   await insertVisitors(tx, fresh);
-  if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, events);
+  if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, positions);
   return { folded: fresh.length, duplicates: candidates.length - fresh.length, stale };
 }
 
-function partitionsOf(events: readonly StatsEvent[]): Map<string, { topic: string; partition: number; next_offset: string }> {
+function partitionsOf(positions: readonly EventSource[]): Map<string, { topic: string; partition: number; next_offset: string }> {
   const next = new Map<string, { topic: string; partition: number; next: bigint }>();
-  for (const { source } of events) {
-    if (!source) continue;
+  for (const source of positions) {
     const key = `${source.topic}:${source.partition}`;
     const seen = next.get(key);
     if (!seen || seen.next < source.offset + 1n) next.set(key, { topic: source.topic, partition: source.partition, next: source.offset + 1n });
@@ -72,8 +77,8 @@ function partitionsOf(events: readonly StatsEvent[]): Map<string, { topic: strin
 }
 
 /** Locks this batch's partitions' offset rows (so two consumers never fold one partition at once) and reads them. */
-async function lockOffsets(tx: Executor, groupId: string, events: readonly StatsEvent[]): Promise<Map<string, bigint>> {
-  const parts = JSON.stringify([...partitionsOf(events).values()]);
+async function lockOffsets(tx: Executor, groupId: string, positions: readonly EventSource[]): Promise<Map<string, bigint>> {
+  const parts = JSON.stringify([...partitionsOf(positions).values()]);
   const rows = await queryRows<{ topic: string; partition: number; next_offset: string }>(
     tx,
     sql`select o.topic, o.partition, o.next_offset::text as next_offset from stats_offsets o
@@ -83,8 +88,8 @@ async function lockOffsets(tx: Executor, groupId: string, events: readonly Stats
   return new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
 }
 
-async function storeOffsets(tx: Executor, groupId: string, events: readonly StatsEvent[]): Promise<void> {
-  const parts = [...partitionsOf(events).values()];
+async function storeOffsets(tx: Executor, groupId: string, positions: readonly EventSource[]): Promise<void> {
+  const parts = [...partitionsOf(positions).values()];
   if (parts.length === 0) return;
   await tx.execute(sql`insert into stats_offsets (group_id, topic, partition, next_offset, updated_at)
     select ${groupId}, p.topic, p.partition, p.next_offset, now() from jsonb_to_recordset(${JSON.stringify(parts)}::jsonb) as p(topic text, partition int, next_offset bigint)
