@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Database } from '../db/client.ts';
 import type { LinkStore } from '../links/link-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
@@ -22,6 +23,8 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   /** Origin for the tracking URLs the admin UI shows; else taken from the request. */
   publicUrl?: string | undefined;
   authThrottle?: AuthThrottle | undefined;
+  /** Where the statistics are read (API, admin UI); unset: they are not shown. */
+  statsDb?: Database | undefined;
 }
 
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */

@@ -8,6 +8,9 @@ import { MemoryQueue } from '../queue/memory-queue.ts';
 import { createRedisClickStore } from '../queue/redis-click-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { startWorkerRuntime, type WorkerRuntime } from '../worker/runtime.ts';
+import { sinkFor } from '../worker/sources.ts';
+import { createVisitorHasher } from '../stats/stats-event.ts';
+import { withStats } from '../stats/stats-sink.ts';
 import type { WebConfig } from './config.ts';
 
 /** The parts the web process runs on: production services, or embedded stand-ins. */
@@ -61,6 +64,7 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
   const database = await openDatabase(config, { connectTimeoutSeconds: 3 });
   if (database.kind === 'embedded') await seedDemoLink(database);
 
+  const apiKey = config.API_KEY ? { key: config.API_KEY, file: undefined } : apiKeyFromFile(config.DATA_DIR);
   let worker: WorkerRuntime | undefined;
   let memoryQueue: MemoryQueue | undefined;
   let stores: ClickStore[];
@@ -70,11 +74,13 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
     const queue = (memoryQueue = new MemoryQueue());
     stores = [queue.store()];
     const source = { name: 'memory', list: queue, waitList: queue, close: async () => {} };
-    worker = await startWorkerRuntime(config, logger.child({ part: 'embedded-worker' }), { sources: [source] });
+    // Without Kafka there is no stats consumer: the in-process worker folds the counts
+    // itself, with the visitor hash keyed by this install's secret API key.
+    const sink = config.KAFKA_URL ? undefined : withStats(sinkFor(config), { db: database.db, hashVisitor: createVisitorHasher(apiKey.key) });
+    worker = await startWorkerRuntime(config, logger.child({ part: 'embedded-worker' }), { sources: [source], ...(sink ? { sink } : {}) });
     void worker.run();
   }
 
-  const apiKey = config.API_KEY ? { key: config.API_KEY, file: undefined } : apiKeyFromFile(config.DATA_DIR);
   return {
     database,
     stores,

@@ -51,6 +51,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     logger,
     trustProxy: config.TRUST_PROXY,
     linkStore: createLinkStore(database.db),
+    statsDb: database.db,
     apiKey: parts.apiKey,
     publicUrl: config.PUBLIC_URL,
     ipPrivacy: config.IP_PRIVACY,

@@ -5,11 +5,15 @@ import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
 import { createLinkRoutes } from './link-routes.ts';
+import type { Database } from '../../db/client.ts';
+import { createStatsRoutes } from './stats-routes.ts';
 
 export interface ApiDeps extends KeyGuardDeps {
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
+  /** Where the statistics are read; unset: no `/stats` route. */
+  statsDb?: Database | undefined;
 }
 
 export const API_BASE_PATH = '/api/v1';
@@ -21,6 +25,10 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
   app.use('/links', auth);
   app.use('/links/*', auth);
   app.route('/', createLinkRoutes(deps.linkStore));
+  if (deps.statsDb) {
+    app.use('/stats', auth);
+    app.route('/', createStatsRoutes({ db: deps.statsDb, linkStore: deps.linkStore }));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
