@@ -120,7 +120,7 @@ export async function queryStats(db: Database, q: StatsQuery): Promise<StatsResu
                  coalesce(c.clicks, 0)::text as clicks, coalesce(c.impressions, 0)::text as impressions
           from ${buckets(q)} as s(b) left join counts c on c.b = s.b order by s.b`,
     ),
-    q.groupBy ? groupRows(db, q, q.groupBy) : Promise.resolve([]),
+    q.groupBy ? queryGroups(db, q, q.groupBy) : Promise.resolve([]),
     uniqueVisitors(db, q),
   ]);
   const t = totals[0];
@@ -131,7 +131,7 @@ export async function queryStats(db: Database, q: StatsQuery): Promise<StatsResu
   };
 }
 
-async function groupRows(db: Database, q: StatsQuery, dim: Dimension): Promise<GroupRow[]> {
+export async function queryGroups(db: Database, q: StatsQuery, dim: Dimension): Promise<GroupRow[]> {
   const rows = await queryRows<{ value: string; label: string | null; clicks: string; impressions: string }>(
     db,
     sql`with g as (

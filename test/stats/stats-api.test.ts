@@ -35,11 +35,13 @@ describe('GET /api/v1/stats', () => {
   });
 
   const get = (query: string, key = API_KEY) => runtime.app.request(`/api/v1/stats?${query}`, { headers: { authorization: `Bearer ${key}` } });
+  // The tests read the JSON answer field by field.
+  const json = (res: Response) => res.json() as Promise<any>;
 
   it('answers totals, a daily series and the top countries, bots excluded by default', async () => {
     const res = await get(`link=${slug}&from=2026-03-10&to=2026-03-11&interval=day&group_by=country`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.totals).toEqual({ clicks: 3, impressions: 1, bot_clicks: 1, unique_visitors: 2 });
     expect(body.series.map((p: { local: string; clicks: number }) => [p.local, p.clicks])).toEqual([
       ['2026-03-10T00:00', 3],
@@ -53,30 +55,30 @@ describe('GET /api/v1/stats', () => {
   });
 
   it('cuts days in the query time zone: 23:30 UTC is the next day in Asia/Tokyo', async () => {
-    const body = await (await get(`link=${linkId}&from=2026-03-10&to=2026-03-11&timezone=Asia/Tokyo`)).json();
+    const body = await json(await get(`link=${linkId}&from=2026-03-10&to=2026-03-11&timezone=Asia/Tokyo`));
     const byDay = Object.fromEntries(body.series.map((p: { local: string; clicks: number }) => [p.local.slice(0, 10), p.clicks]));
     expect(byDay).toEqual({ '2026-03-10': 2, '2026-03-11': 1 });
     expect(body.series[0].start).toBe('2026-03-09T15:00:00Z');
   });
 
   it('gives a DST day its 23 hours: days around the change in America/New_York', async () => {
-    const body = await (await get(`link=${linkId}&from=2026-03-07&to=2026-03-09&timezone=America/New_York&country=CA`)).json();
+    const body = await json(await get(`link=${linkId}&from=2026-03-07&to=2026-03-09&timezone=America/New_York&country=CA`));
     expect(body.series.map((p: { start: string; local: string; clicks: number }) => [p.start, p.local, p.clicks])).toEqual([
       ['2026-03-07T05:00:00Z', '2026-03-07T00:00', 1],
       ['2026-03-08T05:00:00Z', '2026-03-08T00:00', 1],
       ['2026-03-09T04:00:00Z', '2026-03-09T00:00', 0],
     ]);
-    const hours = await (await get(`link=${linkId}&from=2026-03-08&to=2026-03-08&timezone=America/New_York&interval=hour`)).json();
+    const hours = await json(await get(`link=${linkId}&from=2026-03-08&to=2026-03-08&timezone=America/New_York&interval=hour`));
     expect(hours.series).toHaveLength(23);
   });
 
   it('keeps bots apart: only, include', async () => {
-    expect((await (await get(`link=${linkId}&from=2026-03-10&to=2026-03-10&bots=only`)).json()).totals.clicks).toBe(1);
-    expect((await (await get(`link=${linkId}&from=2026-03-10&to=2026-03-10&bots=include`)).json()).totals.clicks).toBe(4);
+    expect((await json(await get(`link=${linkId}&from=2026-03-10&to=2026-03-10&bots=only`))).totals.clicks).toBe(1);
+    expect((await json(await get(`link=${linkId}&from=2026-03-10&to=2026-03-10&bots=include`))).totals.clicks).toBe(4);
   });
 
   it('filters and groups by the referrer host', async () => {
-    const body = await (await get(`link=${linkId}&from=2026-03-01&to=2026-03-31&group_by=referrer&country=US`)).json();
+    const body = await json(await get(`link=${linkId}&from=2026-03-01&to=2026-03-31&group_by=referrer&country=US`));
     expect(body.groups).toEqual([
       { value: '', clicks: 1, impressions: 1 },
       { value: 'news.example', clicks: 1, impressions: 0 },
@@ -106,7 +108,7 @@ describe('GET /api/v1/stats', () => {
     for (const [query, field] of cases) {
       const res = await get(query);
       expect(res.status, query).toBe(400);
-      const body = await res.json();
+      const body = await json(res);
       expect(body.fields[0].field, query).toBe(field);
       expect(body.message, query).toMatch(new RegExp(`^${field}: `));
     }
@@ -115,7 +117,7 @@ describe('GET /api/v1/stats', () => {
   });
 
   it('is in the OpenAPI document with its 4xx answers', async () => {
-    const doc = await (await runtime.app.request('/api/v1/openapi.json')).json();
+    const doc = (await (await runtime.app.request('/api/v1/openapi.json')).json()) as any;
     expect(Object.keys(doc.paths['/stats'].get.responses).sort()).toEqual(['200', '400', '401', '404', '503']);
   });
 });
