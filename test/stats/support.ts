@@ -14,6 +14,7 @@ export interface EventSpec {
   lookupKey?: string;
   referer?: string;
   device?: string;
+  campaign?: string;
 }
 
 /** An enriched event as the worker writes it to Kafka (only the fields the stats read vary). */
@@ -40,7 +41,7 @@ export function enrichedJson(spec: EventSpec): string {
       [idField]: id,
       link_id: String(spec.linkId),
       slug: 's',
-      campaign: 'spring',
+      campaign: spec.campaign ?? 'spring',
       network: 'meta',
       platform: spec.platform ?? 'ios',
       ...(spec.lookupKey ? { lookup_key: spec.lookupKey } : {}),
