@@ -5,6 +5,7 @@ import { databaseEnvShape, openDatabase, requireDatabaseInProduction } from '../
 import { createLinkStore } from '../links/link-store.ts';
 import { ConfigError, optionalUrl, parseEnv } from '../shared/env.ts';
 import { runLinksCommand } from './links-command.ts';
+import { runStatsCommand } from './stats-command.ts';
 
 function loadConfig() {
   try {
@@ -23,12 +24,12 @@ const config = loadConfig();
 // The embedded database belongs to one process at a time: stop `npm start` first.
 const database = await openDatabase(config, { max: 1, connectTimeoutSeconds: 10 });
 try {
-  process.exitCode = await runLinksCommand(process.argv.slice(2), {
-    store: createLinkStore(database.db),
-    publicUrl: config.PUBLIC_URL,
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
+  const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+  const [command, ...rest] = process.argv.slice(2);
+  process.exitCode =
+    command === 'stats'
+      ? await runStatsCommand(rest, { ...io, db: database.db, store: createLinkStore(database.db) })
+      : await runLinksCommand(process.argv.slice(2), { store: createLinkStore(database.db), publicUrl: config.PUBLIC_URL, ...io });
 } finally {
   await database.close();
 }
