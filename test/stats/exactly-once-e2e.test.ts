@@ -169,7 +169,12 @@ async function scenario(consumers: number) {
   // Only a 302 queues a click. Under this load on a shared machine a link lookup can
   // time out (404) now and then: those are no clicks, so they are not expected in the counts.
   expect(sent).toBeGreaterThan(CLICKS * 0.99);
-  await waitFor(async () => (await counted(linkIds)) >= sent, 240_000, `${sent} clicks counted`);
+  await waitFor(async () => (await counted(linkIds)) >= sent, 240_000, `${sent} clicks counted`).catch(async (err) => {
+    const ends = await endOffsets(topics);
+    console.log({ counted: await counted(linkIds), sent, stored: await loadOffsets(db, groupId), ends });
+    for (const p of stats) console.log(p.output().split('\n').slice(-15).join('\n'));
+    throw err;
+  });
   // Everything in Kafka folded (offsets stored up to every partition's end), then compare.
   const ends = await endOffsets(topics);
   await waitFor(async () => {
