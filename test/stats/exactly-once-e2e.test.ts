@@ -1,4 +1,5 @@
 import { Consumer, stringDeserializers } from '@platformatic/kafka';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createDb } from '../../src/db/client.ts';
@@ -35,6 +36,38 @@ function startWorker(env: Record<string, string>) {
 
 function startStats(env: Record<string, string>) {
   return startProcess(process.execPath, ['src/stats/index.ts'], { LOG_LEVEL: 'info', STATS_BATCH_SIZE: '1000', ...env }, /stats consumer joined/, 60_000);
+}
+
+/**
+ * A stats process restarted whenever it dies on its own, as Heroku restarts a crashed
+ * dyno: postgres.js 3.4.9 can crash the process when a connection drops mid-write
+ * (porsager/postgres#1154, #1208), and the counts must stay exact across that too.
+ */
+async function supervisedStats(env: Record<string, string>, restarts: { count: number }) {
+  const slot: { proc: RunningProcess; killing: boolean } = { proc: await startStats(env), killing: false };
+  const watch = (proc: RunningProcess) => {
+    running.push(proc);
+    proc.child.once('exit', () => {
+      if (slot.killing || slot.proc !== proc) return;
+      restarts.count++;
+      void startStats(env).then((next) => {
+        slot.proc = next;
+        watch(next);
+      });
+    });
+  };
+  watch(slot.proc);
+  return {
+    output: () => slot.proc.output(),
+    /** SIGKILL, then a new process in its place (the fault the test injects). */
+    async kill() {
+      slot.killing = true;
+      await slot.proc.stop('SIGKILL');
+      slot.proc = await startStats(env);
+      slot.killing = false;
+      watch(slot.proc);
+    },
+  };
 }
 
 /** Sends `total` GETs (and some HEADs, never counted) with `concurrency` at a time; answers the GETs answered 302. */
@@ -139,9 +172,9 @@ async function scenario(consumers: number) {
   let worker = await startWorker(workerEnv);
   running.push(worker);
   const statsEnv = { DATABASE_URL: proxiedUrl.toString(), KAFKA_URL: inject('kafkaBootstrap'), KAFKA_PREFIX: prefix, METRICS_LOG_INTERVAL_MS: '0' };
-  const stats: RunningProcess[] = [];
-  for (let i = 0; i < consumers; i++) stats.push(await startStats(statsEnv));
-  running.push(...stats);
+  const crashes = { count: 0 };
+  const stats: Awaited<ReturnType<typeof supervisedStats>>[] = [];
+  for (let i = 0; i < consumers; i++) stats.push(await supervisedStats(statsEnv, crashes));
 
   const faults = { workerKilled: false, statsKilled: false, outage: false };
   const { ok: sent, other } = await sendClicks(web.url, links.map((l) => l.slug), CLICKS, async (progress) => {
@@ -153,11 +186,7 @@ async function scenario(consumers: number) {
     }
     if (!faults.statsKilled && progress >= CLICKS * 0.5 && (await counted(linkIds)) > 0) {
       faults.statsKilled = true;
-      const victim = stats.shift() as RunningProcess;
-      await victim.stop('SIGKILL');
-      const replacement = await startStats(statsEnv);
-      stats.push(replacement);
-      running.push(replacement);
+      await stats[0]!.kill();
     }
     if (!faults.outage && progress >= CLICKS * 0.7) {
       faults.outage = true;
@@ -173,6 +202,13 @@ async function scenario(consumers: number) {
     const ends = await endOffsets(topics);
     console.log({ counted: await counted(linkIds), sent, stored: await loadOffsets(db, groupId), ends });
     for (const p of stats) console.log(p.output().split('\n').slice(-15).join('\n'));
+    console.log('worker:', worker.output().split('\n').slice(-15).join('\n'));
+    const redis = new Redis(testRedisUrl());
+    for (const key of await redis.keys(`${queueKey}*`)) console.log(key, await redis.type(key), (await redis.type(key)) === 'list' ? await redis.llen(key) : '');
+    console.log('queue', await redis.llen(queueKey));
+    const metrics = await (await fetch(`${web.url}/metrics`)).text();
+    console.log(metrics.split('\n').filter((l) => /^click(s_total|_queue)/.test(l)).join('\n'));
+    redis.disconnect();
     throw err;
   });
   // Everything in Kafka folded (offsets stored up to every partition's end), then compare.
@@ -187,17 +223,17 @@ async function scenario(consumers: number) {
   const distinct = new Set(messages.map((m) => m.key));
   expect(distinct.size).toBe(sent);
   expect(await countedByDimension(linkIds)).toEqual(expectedFromKafka(messages.map((m) => m.value)));
-  return { sent, other, redelivered: messages.length - distinct.size };
+  return { sent, other, redelivered: messages.length - distinct.size, crashes: crashes.count };
 }
 
 describe('exactly once, end to end: web → Redis → worker → Kafka → stats consumer → Postgres', () => {
   it(`counts ${CLICKS} clicks exactly, per link and dimension, through a worker and a stats consumer SIGKILLed and a 10 s Postgres outage`, async () => {
-    const { sent, other, redelivered } = await scenario(1);
-    console.log(`one consumer: ${sent} clicks answered 302 (others: ${JSON.stringify(other)}), ${redelivered} delivered twice by the worker, all counted once`);
+    const { sent, other, redelivered, crashes } = await scenario(1);
+    console.log(`one consumer: ${sent} clicks answered 302 (others: ${JSON.stringify(other)}), ${redelivered} delivered twice by the worker, ${crashes} stats crash(es) restarted, all counted once`);
   }, 600_000);
 
   it(`counts ${CLICKS} clicks exactly with two stats consumers splitting the partitions, one of them SIGKILLed`, async () => {
-    const { sent, other, redelivered } = await scenario(2);
-    console.log(`two consumers: ${sent} clicks answered 302 (others: ${JSON.stringify(other)}), ${redelivered} delivered twice by the worker, all counted once`);
+    const { sent, other, redelivered, crashes } = await scenario(2);
+    console.log(`two consumers: ${sent} clicks answered 302 (others: ${JSON.stringify(other)}), ${redelivered} delivered twice by the worker, ${crashes} stats crash(es) restarted, all counted once`);
   }, 600_000);
 });
