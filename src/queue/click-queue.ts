@@ -115,6 +115,10 @@ export function createClickQueue(
   }
 
   function flushOnce(): Promise<void> {
+    // With nothing to flush the loop below would finish synchronously, its `finally` would
+    // clear `flushing` before `??=` stores the settled promise, and every later flush would
+    // return that promise without sending anything: buffered clicks stuck for good.
+    if (!flushing && buffer.length === 0) return Promise.resolve();
     flushing ??= (async () => {
       try {
         while (buffer.length > 0) {
