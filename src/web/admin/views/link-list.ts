@@ -40,7 +40,7 @@ function liveRow(link: LinkRow, origin: string, counts?: Map<number, { day: numb
   const n = counts?.get(link.id) ?? { day: 0, month: 0 };
   return html`<tr>
   <td data-label="Slug"><a href="/admin/links/${link.id}">${link.slug}</a></td>
-  ${counts ? html`<td data-label="Clicks 24 h / 30 d" class="clicks"><a href="/admin/links/${link.id}#stats">${n.day} / ${n.month}</a></td>` : ''}
+  ${counts ? html`<td data-label="Clicks 24 h / 30 d" class="clicks">${n.day} / ${n.month}</td>` : ''}
   <td data-label="Campaign">${link.campaign ?? '—'}</td>
   <td data-label="Network">${link.network ?? '—'}</td>
   <td data-label="Tracking URL">${copyField(trackingUrl(origin, link.slug), `url-${link.id}`)}</td>
