@@ -73,7 +73,9 @@ export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: str
       const worker = await startWorkerRuntime(config, logger);
       let started = performance.now();
       void worker.run();
-      while ((await worker.metrics.summary()).delivered < lines.length) await new Promise((r) => setTimeout(r, 10));
+      const workerDeadline = Date.now() + 300_000;
+      while ((await worker.metrics.summary()).delivered < lines.length && Date.now() < workerDeadline) await new Promise((r) => setTimeout(r, 10));
+      console.log(`  round ${round + 1}: worker delivered ${(await worker.metrics.summary()).delivered}`);
       result.worker.push(lines.length / ((performance.now() - started) / 1000));
       await worker.stop();
       await redis.del(queueKey);
@@ -91,7 +93,9 @@ export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: str
       });
       started = performance.now();
       void consumer.run();
-      while (metrics.totals().folded < lines.length) await new Promise((r) => setTimeout(r, 10));
+      const deadline = Date.now() + 300_000;
+      while (metrics.totals().folded + metrics.totals().duplicates < lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      if (metrics.totals().folded < lines.length) console.log(`  (stats consumer folded ${metrics.totals().folded} of ${lines.length} within 5 min)`);
       result.stats.push(lines.length / ((performance.now() - started) / 1000));
       await consumer.stop();
     }
