@@ -137,19 +137,20 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
     const days = 90;
     // One click per generated row; identical combinations add up in the upsert, as in the fold.
     await pg.db.execute(sql`insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
-      select 1 + (g * 7919) % ${opts.links}, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600), case when g % 10 = 0 then 2 else 1 end, g % 23 = 0,
-             (array['ios','android','web'])[1 + g % 3], (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12],
-             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3], (array['iOS','Android','Windows','Mac OS'])[1 + g % 4],
-             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5], (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4],
-             'c' || ((1 + (g * 7919) % ${opts.links}) % 50), (array['meta','tiktok','google','snap'])[1 + ((g * 7919) % ${opts.links}) % 4], 1
-      from generate_series(1, ${opts.clicks}) g
-      on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count`);
+      select l, h, k, b, p, c, d, o, br, r, ca, ne, count(*) from (
+        select 1 + (g * 7919) % ${opts.links} as l, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) as h, (case when g % 10 = 0 then 2 else 1 end)::smallint as k, g % 23 = 0 as b,
+             (array['ios','android','web'])[1 + g % 3] as p, (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12] as c,
+             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3] as d, (array['iOS','Android','Windows','Mac OS'])[1 + g % 4] as o,
+             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5] as br, (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4] as r,
+             'c' || ((1 + (g * 7919) % ${opts.links}) % 50) as ca, (array['meta','tiktok','google','snap'])[1 + ((g * 7919) % ${opts.links}) % 4] as ne
+        from generate_series(1::bigint, ${opts.clicks}::bigint) g) s
+      group by l, h, k, b, p, c, d, o, br, r, ca, ne`);
     await pg.db.execute(sql`insert into stats_visitors (link_id, day, visitor)
       select 1 + (g * 7919) % ${opts.links}, (to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) at time zone 'UTC')::date, (g % (${opts.clicks} / 5))::bigint * 2654435761
-      from generate_series(1, ${opts.clicks}) g on conflict do nothing`);
+      from generate_series(1::bigint, ${opts.clicks}::bigint) g on conflict do nothing`);
     await pg.db.execute(sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
       select md5(g::text), 1 + (g * 7919) % ${opts.links}, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600), 1, false, 'ios', 'US', 'smartphone'
-      from generate_series(1, ${opts.clicks}) g`);
+      from generate_series(1::bigint, ${opts.clicks}::bigint) g`);
     await pg.db.execute(sql`analyze stats_hourly; analyze stats_visitors; analyze stats_events`);
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const count = async (table: string) => {
