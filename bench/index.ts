@@ -5,6 +5,7 @@ import { benchClickPath } from './click-path.ts';
 import { benchLinkTiers } from './link-tiers.ts';
 import { loadGenerator } from './load.ts';
 import { benchMillionLinks, linksDatabase, type MillionLinksBench } from './million-links.ts';
+import { benchStatsConsumer, benchStatsQueries } from './stats.ts';
 import { benchWorker } from './worker.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -91,4 +92,21 @@ if (!only || only === 'worker') {
   for (const [label, p] of [['npm run worker as its own process', w.process], ['the same, node --max-semi-space-size=8', w.processCapped]] as const) {
     console.log(`  ${label}: ${fmt(p.linesPerSecond)} lines/s (its start included), RSS under load up to ${p.peakRssMb.toFixed(0)} MB, ${p.idleRssMb.toFixed(0)} MB idle after`);
   }
+}
+
+if (!only || only === 'stats') {
+  const events = Number(process.env.BENCH_STATS_EVENTS ?? 100_000);
+  const statsRounds = Number(process.env.BENCH_STATS_ROUNDS ?? 3);
+  console.log(`stats consumer: ${events.toLocaleString('en-US')} lines drained by the enriched worker into Kafka (4 partitions), then folded by the stats consumer into Postgres, ${statsRounds} rounds`);
+  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 2000) });
+  for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1}: worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}`);
+}
+
+if (!only || only === 'stats-query') {
+  const clicks = Number(process.env.BENCH_STATS_CLICKS ?? 10_000_000);
+  console.log(`stats queries: ${clicks.toLocaleString('en-US')} synthetic clicks over 90 days and 10,000 links (rollups, visitor rows and dedupe rows filled by SQL)`);
+  const q = await benchStatsQueries({ adminUrl, clicks, links: 10_000, runs: Number(process.env.BENCH_STATS_RUNS ?? 40) });
+  console.log(`  filled in ${q.fillSeconds.toFixed(0)} s: ${fmt(q.rows.hourly)} rollup rows, ${fmt(q.rows.visitors)} visitor rows, ${fmt(q.rows.events)} dedupe rows`);
+  console.log(`  one link, 30 days daily, grouped by country:   p50 ${q.linkByCountry.p50} ms  p95 ${q.linkByCountry.p95} ms`);
+  console.log(`  dashboard, all links, 30 days (4 group-bys):   p50 ${q.dashboard.p50} ms  p95 ${q.dashboard.p95} ms`);
 }

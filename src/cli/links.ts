@@ -28,12 +28,15 @@ try {
   process.exit(1);
 }
 try {
-  process.exitCode = await runLinksCommand(argv, {
-    store: opened.store,
-    publicUrl: config.PUBLIC_URL,
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
+  const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+  if (argv[0] === 'stats') {
+    const { runStatsCommand } = await import('./stats-command.ts');
+    if (opened.db) process.exitCode = await runStatsCommand(argv.slice(1), { ...io, db: opened.db, store: opened.store });
+    else {
+      io.err('refused: `links stats` reads the database itself; while `npm start` has it, use GET /api/v1/stats');
+      process.exitCode = 1;
+    }
+  } else process.exitCode = await runLinksCommand(argv, { store: opened.store, publicUrl: config.PUBLIC_URL, ...io });
 } catch (err) {
   // The server went away between two requests: say so rather than print a stack.
   if (!(err instanceof TypeError && /fetch failed/.test(err.message))) throw err;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embeddedOwner, EmbeddedInUseError } from '../db/embedded-lock.ts';
+import type { Database } from '../db/client.ts';
 import type { LinkStore } from '../links/link-store.ts';
 import { createApiLinkStore } from './api-link-store.ts';
 
@@ -12,6 +13,8 @@ export interface OpenedStore {
   store: LinkStore;
   /** How the CLI reaches the links, for messages and tests. */
   via: 'postgres' | 'server' | 'embedded';
+  /** The database, when this process opened it itself (not through a server's API). */
+  db?: Database;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,7 @@ export async function openLinkStore(settings: Settings, databaseDir: string): Pr
   if (settings.DATABASE_URL) {
     const { openDatabase, createLinkStore } = await direct();
     const database = await openDatabase(settings, { max: 1, connectTimeoutSeconds: 10 });
-    return { store: createLinkStore(database.db), via: 'postgres', close: () => database.close() };
+    return { store: createLinkStore(database.db), db: database.db, via: 'postgres', close: () => database.close() };
   }
   const owner = embeddedOwner(databaseDir);
   if (owner?.role === 'server' && owner.url) {
@@ -51,7 +54,7 @@ export async function openLinkStore(settings: Settings, databaseDir: string): Pr
   const { openDatabase, createLinkStore } = await direct();
   try {
     const database = await openDatabase(settings, { role: 'cli' });
-    return { store: createLinkStore(database.db), via: 'embedded', close: () => database.close() };
+    return { store: createLinkStore(database.db), db: database.db, via: 'embedded', close: () => database.close() };
   } catch (err) {
     if (!(err instanceof EmbeddedInUseError)) throw err;
     const hint = err.owner.role === 'server' ? 'it is still starting: try again in a moment' : 'try again when it has finished';

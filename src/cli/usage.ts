@@ -19,6 +19,7 @@ Commands:
   update <id|slug> [fields]     an empty value clears a field or a target: --ios ''
   delete <id|slug>              soft delete: the link stops redirecting, its slug stays reserved
   restore <id|slug>             undoes a delete: the link redirects again (list --deleted finds it)
+  stats <id|slug>               clicks over time: [--from --to --interval --group-by --timezone --bots] (stats --help)
 
 Fields:
   --ios --android --default URL             https://…, http://…, market://details?…, itms-apps://…

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Database } from '../db/client.ts';
 import type { LinkStore } from '../links/link-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
@@ -26,6 +27,8 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   adminSessionStore?: SessionStore | undefined;
   /** Set: `/metrics` answers only this bearer token; unset: it is public. */
   metricsToken?: string | undefined;
+  /** Where the statistics are read (API, admin UI); unset: they are not shown. */
+  statsDb?: Database | undefined;
 }
 
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */

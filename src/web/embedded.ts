@@ -61,6 +61,7 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
   const database = await openDatabase(config, { connectTimeoutSeconds: 3 });
   if (database.kind === 'embedded') await seedDemoLink(database);
 
+  const apiKey = config.API_KEY ? { key: config.API_KEY, file: undefined } : apiKeyFromFile(config.DATA_DIR);
   let worker: WorkerRuntime | undefined;
   let memoryQueue: MemoryQueue | undefined;
   let stores: ClickStore[];
@@ -69,15 +70,23 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
   } else {
     // Imported here, not at the top: the worker brings Kafka, GeoIP and UA parsing, which
     // a web process with `REDIS_URL` never runs and should not hold in memory.
-    const [{ MemoryQueue }, { startWorkerRuntime }] = await Promise.all([import('../queue/memory-queue.ts'), import('../worker/runtime.ts')]);
+    const [{ MemoryQueue }, { startWorkerRuntime }, { sinkFor }, { withStats }, { createVisitorHasher }] = await Promise.all([
+      import('../queue/memory-queue.ts'),
+      import('../worker/runtime.ts'),
+      import('../worker/sink/sink-for.ts'),
+      import('../stats/stats-sink.ts'),
+      import('../stats/stats-event.ts'),
+    ]);
     const queue = (memoryQueue = new MemoryQueue());
     stores = [queue.store()];
     const source = { name: 'memory', list: queue, waitList: queue, close: async () => {} };
-    worker = await startWorkerRuntime(config, logger.child({ part: 'embedded-worker' }), { sources: [source] });
+    // Without Kafka there is no stats consumer: the in-process worker folds the counts
+    // itself, with the visitor hash keyed by this install's secret API key.
+    const sink = config.KAFKA_URL ? undefined : withStats(sinkFor(config), { db: database.db, hashVisitor: createVisitorHasher(apiKey.key) });
+    worker = await startWorkerRuntime(config, logger.child({ part: 'embedded-worker' }), { sources: [source], ...(sink ? { sink } : {}) });
     void worker.run();
   }
 
-  const apiKey = config.API_KEY ? { key: config.API_KEY, file: undefined } : apiKeyFromFile(config.DATA_DIR);
   return {
     database,
     stores,

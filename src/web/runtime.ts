@@ -60,6 +60,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     logger,
     trustProxy: config.TRUST_PROXY,
     linkStore: createLinkStore(database.db),
+    statsDb: database.db,
     apiKey: parts.apiKey,
     adminSessionStore: createDbSessionStore(database.db),
     metricsToken: config.METRICS_TOKEN,

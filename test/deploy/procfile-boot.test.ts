@@ -221,6 +221,8 @@ describe('a deploy by the Procfile from a fresh clone', () => {
       ['web', 'API_KEY'],
       ['worker', 'REDIS_URL'],
       ['worker', 'KAFKA_URL'],
+      ['stats', 'DATABASE_URL'],
+      ['stats', 'KAFKA_URL'],
     ] as const;
     await Promise.all(
       cases.map(async ([name, missing]) => {

@@ -112,6 +112,39 @@ describe('click queue', () => {
     await queue.close();
   });
 
+  it('keeps flushing after a retry found the buffer already empty', async () => {
+    // Found by the statistics' end-to-end test: a retry timer that fired after the flush loop
+    // had emptied the buffer left a settled flush behind, and later buffered clicks stayed
+    // in memory for good.
+    const lines: string[] = [];
+    let mode: 'down' | 'slow' | 'up' = 'down';
+    const store: ClickStore = {
+      name: 'a',
+      push: (batch) => {
+        if (mode === 'down') return Promise.reject(new Error('down'));
+        const delay = mode === 'slow' ? 200 : 0;
+        mode = mode === 'slow' ? 'up' : mode;
+        return new Promise((resolve) => setTimeout(() => resolve(void lines.push(...batch)), delay));
+      },
+      ping: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const queue = createClickQueue([store], silentLogger, { pushTimeoutMs: 20, retryIntervalMs: 50, storeCooldownMs: 5_000 });
+    expect(await queue.push('l0')).toBe('buffered');
+    mode = 'slow';
+    // Near the end of l0's 200 ms flush (it starts 50 ms after l0), l1 is buffered and arms a
+    // retry for 50 ms later; the loop sends l1 at once and is done before that retry fires.
+    await new Promise((resolve) => setTimeout(resolve, 230));
+    await queue.push('l1');
+    await expect.poll(() => lines.length, { timeout: 2_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    mode = 'down';
+    expect(await queue.push('l2')).toBe('buffered');
+    mode = 'up';
+    await expect.poll(() => [...lines].sort(), { timeout: 2_000 }).toEqual(['l0', 'l1', 'l2']);
+    await queue.close();
+  });
+
   it('drain flushes the buffer and reports what could not be sent', async () => {
     const store = fakeStore('a');
     store.set('down');

@@ -74,6 +74,14 @@ describe('GET /t/click/:slug', () => {
     expect(line.params.click_id).toMatch(UUID_V7);
   });
 
+  it('queues the Referer host only, never its path or query', async () => {
+    await click(`/t/click/${slug}`, { 'user-agent': IPHONE_UA, referer: 'https://News.Example.com/story?gclid=secret' });
+    const decoded = decodeLine((await queuedLines())[0]!);
+    if (!decoded.ok) throw decoded.error;
+    expect(decoded.line.params.referer_host).toBe('news.example.com');
+    expect(JSON.stringify(decoded.line.params)).not.toContain('secret');
+  });
+
   it('gives every click its own click id, and a visitor cannot forge one', async () => {
     await click(`/t/click/${slug}?click_id=forged`, { 'user-agent': IPHONE_UA });
     await click(`/t/click/${slug}`, { 'user-agent': IPHONE_UA });

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import type { Database } from '../../db/client.ts';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { API_KEY_NOT_SET, createKeyGuard, type KeyGuardDeps } from '../api/api-key.ts';
@@ -10,6 +11,7 @@ import { createLinkPages, type AdminEnv } from './link-pages.ts';
 import { publicOrigin, type OriginSettings } from './origin.ts';
 import { createAdminSessions } from './session.ts';
 import type { SessionStore } from './session-store.ts';
+import { createAdminStats, createStatsPages } from './stats-pages.ts';
 import { messagePage } from './views/layout.ts';
 import { loginPage } from './views/login.ts';
 
@@ -19,12 +21,16 @@ export interface AdminDeps extends OriginSettings, Omit<KeyGuardDeps, 'trustProx
   logger: Logger;
   /** Where sessions live; the web runtime passes the database's. Default: this process's memory. */
   adminSessionStore?: SessionStore | undefined;
+  /** Where the statistics are read; unset: pages show no counts. */
+  statsDb?: Database | undefined;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const ASSETS = {
   'admin.css': { body: asset('admin.css'), type: 'text/css; charset=utf-8' },
   'admin.js': { body: asset('admin.js'), type: 'text/javascript; charset=utf-8' },
+  'stats.css': { body: asset('stats.css'), type: 'text/css; charset=utf-8' },
+  'stats.js': { body: asset('stats.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 // Nothing inline: the copy button and delete confirmation live in /admin/assets/admin.js,
@@ -114,7 +120,9 @@ export function createAdminApp(deps: AdminDeps): Hono {
     await sessions.end(c);
     return c.redirect('/admin/login', 303);
   });
-  signedIn.route('/links', createLinkPages({ store: deps.linkStore, origin: (c) => publicOrigin(c, deps) }));
+  const stats = deps.statsDb ? createAdminStats(deps.statsDb) : undefined;
+  if (deps.statsDb) signedIn.route('/', createStatsPages({ db: deps.statsDb, store: deps.linkStore }));
+  signedIn.route('/links', createLinkPages({ store: deps.linkStore, origin: (c) => publicOrigin(c, deps), stats }));
   app.route('/', signedIn);
   return app;
 }

@@ -11,6 +11,7 @@ import { LinkStoreError, type LinkStore } from '../../links/link-store.ts';
 import { formToInput, formValues, linkToFormValues, NEW_LINK_VALUES } from './form.ts';
 import { trackingUrl } from './origin.ts';
 import { qrSvg } from './qr.ts';
+import type { AdminStats } from './stats-pages.ts';
 import { messagePage } from './views/layout.ts';
 import { detailPage } from './views/link-detail.ts';
 import { formPage } from './views/link-form.ts';
@@ -21,6 +22,7 @@ export type AdminEnv = { Variables: { csrfToken: string } };
 export interface LinkPagesDeps {
   store: LinkStore;
   origin: (c: Context) => string;
+  stats?: AdminStats | undefined;
 }
 
 /** A refusal of the store, shown next to its field like a schema's problem; anything else is a bug. */
@@ -34,7 +36,7 @@ const SAVED = 'Saved. Every web process uses the change within a second.';
 const RESTORED = 'Restored. The tracking URL redirects again within a second.';
 
 /** The signed-in pages under /admin/links: list, create, show, edit, delete, restore. */
-export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv> {
+export function createLinkPages({ store, origin, stats }: LinkPagesDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
   const notFound = (c: Context<AdminEnv>) =>
     c.html(messagePage('No such link', 'This link does not exist or was deleted.', c.get('csrfToken')), 404);
@@ -51,7 +53,8 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
     const result = await store.list(parsed.data);
     // Undo restores by id: a slug of digits would name another link's id (see LinkStore.find).
     const undo = removed && removedId && /^\d+$/.test(removedId) ? { slug: removed, id: removedId } : undefined;
-    return c.html(listPage({ result, query: parsed.data, origin: origin(c), csrfToken, removed: undo }));
+    const counts = stats && parsed.data.deleted !== 'true' ? await stats.clickCounts(result.links.map((l) => l.id)) : undefined;
+    return c.html(listPage({ result, query: parsed.data, origin: origin(c), csrfToken, removed: undo, counts }));
   });
 
   app.get('/new', (c) => c.html(formPage({ mode: 'create', values: NEW_LINK_VALUES, problems: [], csrfToken: c.get('csrfToken') })));
@@ -82,6 +85,7 @@ export function createLinkPages({ store, origin }: LinkPagesDeps): Hono<AdminEnv
         qrSvg: await qrSvg(url),
         warnings: targetWarnings(link.targets),
         csrfToken: c.get('csrfToken'),
+        statsSection: stats ? await stats.linkSection(c, link.id) : undefined,
         message: c.req.query('saved') === '1' ? SAVED : c.req.query('restored') === '1' ? RESTORED : undefined,
       }),
     );

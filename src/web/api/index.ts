@@ -6,11 +6,15 @@ import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
 import { createDocsRoute } from './docs/docs-route.ts';
 import { apiErrorHandler } from './api-error-handler.ts';
 import { createLinkRoutes } from './link-routes.ts';
+import type { Database } from '../../db/client.ts';
+import { createStatsRoutes } from './stats-routes.ts';
 
 export interface ApiDeps extends KeyGuardDeps {
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
+  /** Where the statistics are read; unset: no `/stats` route. */
+  statsDb?: Database | undefined;
 }
 
 export const API_BASE_PATH = '/api/v1';
@@ -24,6 +28,10 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
   app.use('/links', auth);
   app.use('/links/*', auth);
   app.route('/', createLinkRoutes(deps.linkStore));
+  if (deps.statsDb) {
+    app.use('/stats', auth);
+    app.route('/', createStatsRoutes({ db: deps.statsDb, linkStore: deps.linkStore }));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -4,6 +4,7 @@ import { readAdIds } from '../click/ad-ids.ts';
 import { chooseTarget } from '../click/choose-target.ts';
 import { clickParams } from '../tracking/event-params.ts';
 import { createRedirectBuilder } from '../click/redirect-url.ts';
+import { refererHost } from '../tracking/referer-host.ts';
 import type { WebMetrics } from '../metrics.ts';
 import { cachedLink, eventLine, type EventRouteDeps } from '../tracking/event-line.ts';
 
@@ -70,7 +71,8 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
       const line = eventLine(c, deps, { link, platform, userAgent, query, ids }, {
         topic: CLICK_TOPIC,
         type: CLICK_TYPE,
-        params: (attr) => clickParams({ clickId, link, platform, redirectUrl, visitorQuery: query, attribution: attr }),
+        params: (attr) =>
+          clickParams({ clickId, link, platform, redirectUrl, refererHost: refererHost(c.req.header('referer')), visitorQuery: query, attribution: attr }),
       });
       const queued = await queue.push(line);
       return answer(redirect(redirectUrl), platform, queued);

@@ -20,6 +20,8 @@ export interface ClickFacts extends EventFacts {
   clickId: string;
   /** The final URL the visitor was sent to (store parameters and templates applied). */
   redirectUrl: string;
+  /** The `Referer` header's host only (see referer-host.ts), '' when none. */
+  refererHost?: string;
 }
 
 export interface ImpressionFacts extends EventFacts {
@@ -33,7 +35,7 @@ export interface ImpressionFacts extends EventFacts {
  * capped so a huge query cannot bloat the queue.
  */
 export function clickParams(facts: ClickFacts): string {
-  return eventParams(`click_id=${encodeComponent(facts.clickId)}`, facts, facts.redirectUrl);
+  return eventParams(`click_id=${encodeComponent(facts.clickId)}`, facts, facts.redirectUrl, facts.refererHost);
 }
 
 /** An impression is a click that was only seen: the same fields, its own id, no redirect. */
@@ -43,7 +45,7 @@ export function impressionParams(facts: ImpressionFacts): string {
 
 // Written straight into the field, in queue order, with no object in between: this runs
 // for every click. Our own field names need no escaping.
-function eventParams(idParam: string, facts: EventFacts, redirectUrl: string | undefined): string {
+function eventParams(idParam: string, facts: EventFacts, redirectUrl: string | undefined, refererHost?: string): string {
   const { link, attribution, visitorQuery } = facts;
   let out =
     `${idParam}&link_id=${link.id}&slug=${encodeComponent(link.slug)}` +
@@ -51,6 +53,7 @@ function eventParams(idParam: string, facts: EventFacts, redirectUrl: string | u
     `&ad=${encodeComponent(link.ad ?? '')}&network=${encodeComponent(link.network ?? '')}` +
     `&platform=${encodeComponent(facts.platform)}`;
   if (redirectUrl !== undefined) out += `&redirect_url=${encodeComponent(redirectUrl)}`;
+  if (refererHost) out += `&referer_host=${encodeComponent(refererHost)}`;
   const { fields } = attribution;
   for (const key in fields) out += `&${encodeParam(key, fields[key] as string)}`;
   const { reqparams, truncated } = visitorRest(visitorQuery, attribution.consumed);

@@ -20,12 +20,15 @@ export function page({ title, body, csrfToken }: PageOptions): Html {
 <title>${title} · Campaign links</title>
 <link rel="stylesheet" href="/admin/assets/admin.css">
 <script src="/admin/assets/admin.js" defer></script>
+<link rel="stylesheet" href="/admin/assets/stats.css">
+<script src="/admin/assets/stats.js" defer></script>
 </head>
 <body>
 <header class="bar">
   <a class="brand" href="/admin/links">Campaign links</a>
   ${csrfToken
     ? html`<nav aria-label="Account">
+    <a href="/admin/dashboard">Dashboard</a>
     <a href="/admin/links/new" class="button">New link</a>
     <form method="post" action="/admin/logout" class="inline">
       <input type="hidden" name="_csrf" value="${csrfToken}">

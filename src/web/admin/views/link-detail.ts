@@ -12,6 +12,8 @@ export interface DetailView {
   qrSvg: string;
   warnings: TargetWarning[];
   csrfToken: string;
+  /** Chart, breakdowns and recent clicks (see stats-section.ts). */
+  statsSection?: Html | undefined;
   /** What the last action did, shown above the link. */
   message?: string | undefined;
 }
@@ -62,6 +64,7 @@ ${warningList(view.warnings)}
     <figcaption><a href="/admin/links/${link.id}/qr.svg" download="${link.slug}.svg">Download QR code (SVG)</a></figcaption>
   </figure>
 </section>
+${view.statsSection ?? ''}
 <dl class="fields">
   ${targets}
   ${fieldItems(link)}

@@ -14,6 +14,8 @@ export interface ListView {
   /** The link just deleted: the page offers to undo it (by id, never by slug). */
   removed?: { slug: string; id: string } | undefined;
   error?: string | undefined;
+  /** Human clicks per link id, last 24 h and 30 days; unset: no column. */
+  counts?: Map<number, { day: number; month: number }> | undefined;
 }
 
 type LinkRow = LinkPage['links'][number];
@@ -35,9 +37,11 @@ function restoreForm(ref: string | number, csrfToken: string, label: string): Ht
 
 const day = (date: Date) => moment(date, 'date');
 
-function liveRow(link: LinkRow, origin: string): Html {
+function liveRow(link: LinkRow, origin: string, counts?: Map<number, { day: number; month: number }>): Html {
+  const n = counts?.get(link.id) ?? { day: 0, month: 0 };
   return html`<tr>
   <td data-label="Slug"><a href="/admin/links/${link.id}">${link.slug}</a></td>
+  ${counts ? html`<td data-label="Clicks 24 h / 30 d" class="clicks">${n.day} / ${n.month}</td>` : ''}
   <td data-label="Campaign">${link.campaign ?? '—'}</td>
   <td data-label="Network">${link.network ?? '—'}</td>
   <td data-label="Tracking URL">${copyField(trackingUrl(origin, link.slug), `url-${link.id}`)}</td>
@@ -61,7 +65,9 @@ export function listPage(view: ListView): Html {
   const deleted = query.deleted === 'true';
   const filtered = Boolean(query.q || query.campaign || query.network);
   const clear = deleted ? '/admin/links?deleted=true' : '/admin/links';
-  const columns = deleted ? ['Slug', 'Campaign', 'Network', 'Deleted', ''] : ['Slug', 'Campaign', 'Network', 'Tracking URL', 'Created'];
+  const columns = deleted
+    ? ['Slug', 'Campaign', 'Network', 'Deleted', '']
+    : ['Slug', ...(view.counts ? ['Clicks 24 h / 30 d'] : []), 'Campaign', 'Network', 'Tracking URL', 'Created'];
   const empty = filtered ? 'No link matches.' : deleted ? 'No deleted links.' : html`No links yet. <a href="/admin/links/new">Create the first one</a>.`;
   const body = html`<h1>${deleted ? 'Deleted links' : 'Links'}${result ? html` <span class="count">${result.total}</span>` : ''}</h1>
 ${view.removed ? notice('ok', html`Deleted ${view.removed.slug}. ${restoreForm(view.removed.id, csrfToken, 'Undo')}`) : ''}
@@ -77,7 +83,7 @@ ${view.error ? notice('error', view.error) : ''}
 ${result && result.links.length > 0
   ? html`<table class="links">
   <thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
-  <tbody>${result.links.map((link) => (deleted ? deletedRow(link, csrfToken) : liveRow(link, origin)))}</tbody>
+  <tbody>${result.links.map((link) => (deleted ? deletedRow(link, csrfToken) : liveRow(link, origin, view.counts)))}</tbody>
 </table>`
   : html`<p class="empty">${empty}</p>`}
 <nav class="pages" aria-label="Pages">

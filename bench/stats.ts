@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Admin } from '@platformatic/kafka';
+import { Redis } from 'ioredis';
+import { sql } from 'drizzle-orm';
+import { startKafka } from '../scripts/kafka/broker.ts';
+import { openPostgres } from '../src/db/database.ts';
+import { encodeLine } from '../src/shared/click-line.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { statsTopics } from '../src/config/stats.ts';
+import { createStatsConsumer } from '../src/stats/consumer.ts';
+import { createStatsMetrics } from '../src/stats/metrics.ts';
+import { queryStats } from '../src/stats/query.ts';
+import { createVisitorHasher } from '../src/stats/stats-event.ts';
+import { loadWorkerConfig } from '../src/config/worker.ts';
+import { startWorkerRuntime } from '../src/worker/runtime.ts';
+import { freePort } from '../test/support/processes.ts';
+import { benchDatabase } from './services.ts';
+import { USER_AGENTS } from './user-agents.ts';
+
+export interface StatsBench {
+  events: number;
+  /** Enriched worker drain, lines/s, per round. */
+  worker: number[];
+  /** Stats consumer fold, events/s, per round (same events, same run). */
+  stats: number[];
+}
+
+function makeLines(n: number): string[] {
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: n }, (_, i) =>
+    encodeLine({
+      ip: `${((i * 7919) % 223) + 1}.${(i * 104729) % 256}.${(i * 31) % 256}.${i % 256}`,
+      ts: now - (i % 86_400),
+      topic: 'clicks',
+      type: '/t/click',
+      params: {
+        click_id: randomUUID(),
+        link_id: String((i % 1000) + 1),
+        slug: `bench${i % 1000}`,
+        campaign: `c${i % 20}`,
+        network: ['meta', 'tiktok', 'google'][i % 3] as string,
+        platform: ['ios', 'android', 'web'][i % 3] as string,
+        lookup_key: `k${i % 30_000}`,
+        ...(i % 4 === 0 ? { referer_host: 'news.example.com' } : {}),
+      },
+      userAgent: USER_AGENTS[i % USER_AGENTS.length]!,
+    }),
+  );
+}
+
+/** The worker's enriched drain into Kafka, then the stats consumer folding the same events, alternated per round. */
+export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: string; events: number; rounds: number; batchSize: number }): Promise<StatsBench> {
+  const dataDir = `.kafka/bench-stats-${process.pid}`;
+  const broker = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir });
+  const database = await benchDatabase(opts.adminUrl);
+  const pg = openPostgres(database.url, { max: 4 });
+  const redis = new Redis(opts.redisUrl);
+  const logger = createLogger('warn', 'bench');
+  const lines = makeLines(opts.events);
+  const result: StatsBench = { events: opts.events, worker: [], stats: [] };
+  try {
+    for (let round = 0; round < opts.rounds; round++) {
+      const prefix = `bench_stats_${process.pid}_${round}_`;
+      const { topics, groupId } = statsTopics(prefix);
+      const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [broker.bootstrap] });
+      await admin.createTopics({ topics, partitions: 4, replicas: 1 });
+      await admin.close();
+
+      const queueKey = `clicktrack_bench:${randomUUID()}`;
+      for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
+      const config = loadWorkerConfig({ REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: broker.bootstrap, KAFKA_PREFIX: prefix, METRICS_LOG_INTERVAL_MS: '0' });
+      const worker = await startWorkerRuntime(config, logger);
+      let started = performance.now();
+      void worker.run();
+      const workerDeadline = Date.now() + 300_000;
+      while ((await worker.metrics.summary()).delivered < lines.length && Date.now() < workerDeadline) await new Promise((r) => setTimeout(r, 10));
+      console.log(`  round ${round + 1}: worker delivered ${(await worker.metrics.summary()).delivered}`);
+      result.worker.push(lines.length / ((performance.now() - started) / 1000));
+      await worker.stop();
+      await redis.del(queueKey);
+
+      const metrics = createStatsMetrics({ defaultMetrics: false });
+      const consumer = createStatsConsumer({
+        db: pg.db,
+        kafka: { bootstrapBrokers: [broker.bootstrap] },
+        topics,
+        groupId,
+        hashVisitor: createVisitorHasher('bench'),
+        metrics,
+        logger,
+        batchSize: opts.batchSize,
+      });
+      started = performance.now();
+      void consumer.run();
+      const deadline = Date.now() + 300_000;
+      while (metrics.totals().folded + metrics.totals().duplicates < lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      if (metrics.totals().folded < lines.length) console.log(`  (stats consumer folded ${metrics.totals().folded} of ${lines.length} within 5 min)`);
+      result.stats.push(lines.length / ((performance.now() - started) / 1000));
+      await consumer.stop();
+    }
+    return result;
+  } finally {
+    redis.disconnect();
+    await pg.close();
+    await database.drop();
+    await broker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface QueryBench {
+  clicks: number;
+  rows: { hourly: number; visitors: number; events: number };
+  /** Milliseconds, p50 and p95 over the runs. */
+  linkByCountry: { p50: number; p95: number };
+  dashboard: { p50: number; p95: number };
+  fillSeconds: number;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! * 10) / 10;
+};
+
+/**
+ * `clicks` synthetic clicks over 90 days and `links` links, written straight into the
+ * rollups, visitor rows and dedupe table as the fold would leave them, then the two queries
+ * the issue names, timed.
+ */
+export async function benchStatsQueries(opts: { adminUrl: string; clicks: number; links: number; runs: number }): Promise<QueryBench> {
+  const database = await benchDatabase(opts.adminUrl);
+  const pg = openPostgres(database.url, { max: 4 });
+  try {
+    const fillStarted = performance.now();
+    const now = Math.floor(Date.now() / 3_600_000) * 3600;
+    const days = 90;
+    // One click per generated row; identical combinations add up in the upsert, as in the fold.
+    await pg.db.execute(sql`insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
+      select l, h, k, b, p, c, d, o, br, r, ca, ne, count(*) from (
+        select 1 + (g * 7919) % ${opts.links} as l, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) as h, (case when g % 10 = 0 then 2 else 1 end)::smallint as k, g % 23 = 0 as b,
+             (array['ios','android','web'])[1 + g % 3] as p, (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12] as c,
+             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3] as d, (array['iOS','Android','Windows','Mac OS'])[1 + g % 4] as o,
+             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5] as br, (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4] as r,
+             'c' || ((1 + (g * 7919) % ${opts.links}) % 50) as ca, (array['meta','tiktok','google','snap'])[1 + ((g * 7919) % ${opts.links}) % 4] as ne
+        from generate_series(1::bigint, ${opts.clicks}::bigint) g) s
+      group by l, h, k, b, p, c, d, o, br, r, ca, ne`);
+    await pg.db.execute(sql`insert into stats_visitors (link_id, day, visitor)
+      select 1 + (g * 7919) % ${opts.links}, (to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) at time zone 'UTC')::date, (g % (${opts.clicks} / 5))::bigint * 2654435761
+      from generate_series(1::bigint, ${opts.clicks}::bigint) g on conflict do nothing`);
+    await pg.db.execute(sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
+      select md5(g::text), 1 + (g * 7919) % ${opts.links}, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600), 1, false, 'ios', 'US', 'smartphone'
+      from generate_series(1::bigint, ${opts.clicks}::bigint) g`);
+    await pg.db.execute(sql`analyze stats_hourly; analyze stats_visitors; analyze stats_events`);
+    const fillSeconds = (performance.now() - fillStarted) / 1000;
+    const count = async (table: string) => {
+      const rows = (await pg.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { n: number }[];
+      return rows[0]?.n ?? 0;
+    };
+    const rows = { hourly: await count('stats_hourly'), visitors: await count('stats_visitors'), events: await count('stats_events') };
+    const to = new Date(now * 1000 + 3_600_000);
+    const from = new Date(to.getTime() - 30 * 86_400_000);
+    const time = async (fn: () => Promise<unknown>) => {
+      const started = performance.now();
+      await fn();
+      return performance.now() - started;
+    };
+    const linkTimes: number[] = [];
+    const dashTimes: number[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      const link = String(1 + ((i * 37) % opts.links));
+      linkTimes.push(await time(() => queryStats(pg.db, { from, to, interval: 'day', timezone: 'Europe/Berlin', groupBy: 'country', filters: { link: [link] }, bots: 'exclude', limit: 10 })));
+      dashTimes.push(
+        await time(() =>
+          Promise.all(
+            (['link', 'campaign', 'network', 'country'] as const).map((groupBy) =>
+              queryStats(pg.db, { from, to, interval: 'day', timezone: 'Europe/Berlin', groupBy, filters: {}, bots: 'exclude', limit: 10 }),
+            ),
+          ),
+        ),
+      );
+    }
+    return {
+      clicks: opts.clicks,
+      rows,
+      linkByCountry: { p50: percentile(linkTimes, 0.5), p95: percentile(linkTimes, 0.95) },
+      dashboard: { p50: percentile(dashTimes, 0.5), p95: percentile(dashTimes, 0.95) },
+      fillSeconds,
+    };
+  } finally {
+    await pg.close();
+    await database.drop();
+  }
+}

@@ -1,0 +1,216 @@
+import { Consumer, MessagesStreamModes, stringDeserializers, type Message, type MessagesStream } from '@platformatic/kafka';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import type { KafkaConnection } from '../shared/kafka-options.ts';
+import type { Logger } from '../shared/logger.ts';
+import { foldEvents } from './fold.ts';
+import type { StatsMetrics } from './metrics.ts';
+import { queryRows } from './sql-rows.ts';
+import { toStatsEvent, type EventSource, type StatsEvent, type VisitorHasher } from './stats-event.ts';
+
+export interface StatsConsumerOptions {
+  db: Database;
+  kafka: KafkaConnection;
+  topics: string[];
+  groupId: string;
+  hashVisitor: VisitorHasher;
+  metrics: StatsMetrics;
+  logger: Logger;
+  batchSize: number;
+  /** How long a partial batch waits for more messages before it is folded. */
+  lingerMs?: number;
+  /** Kafka session timeout: how soon a dead consumer's partitions move to another. */
+  sessionTimeoutMs?: number;
+}
+
+export interface StatsConsumer {
+  /** Consumes until stop(); survives Kafka and Postgres outages by waiting and resuming. */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Msg = Message<string, string, string, string>;
+const MAX_BACKOFF_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The stored positions of the group: where each partition resumes. Kafka's own commits are never used. */
+export async function loadOffsets(db: Database, groupId: string): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+  const rows = await queryRows<{ topic: string; partition: number; next_offset: string }>(
+    db,
+    sql`select topic, partition, next_offset::text as next_offset from stats_offsets where group_id = ${groupId}`,
+  );
+  return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: BigInt(r.next_offset) }));
+}
+
+/**
+ * A Kafka consumer group member that folds batches into Postgres. Exactly once comes from
+ * the fold (dedupe rows, counts and offsets in one transaction); this loop only has to
+ * never skip: a batch is retried until Postgres takes it, and after any Kafka trouble the
+ * session starts over from the offsets stored in Postgres.
+ */
+export function createStatsConsumer(options: StatsConsumerOptions): StatsConsumer {
+  const { db, metrics, logger } = options;
+  let stopping = false;
+  let current: { consumer: Consumer<string, string, string, string>; stream: MessagesStream<string, string, string, string> } | undefined;
+  let wake: (() => void) | undefined;
+  const folded = new Map<string, bigint>();
+
+  async function foldWithRetry(events: StatsEvent[], positions: EventSource[], session: { broken: boolean }): Promise<boolean> {
+    let backoff = 100;
+    let failing = false;
+    while (!stopping && !session.broken) {
+      const started = performance.now();
+      try {
+        const result = await foldEvents(db, events, { groupId: options.groupId, positions });
+        metrics.foldDone(result, (performance.now() - started) / 1000);
+        if (failing) logger.info('postgres is back: folding again');
+        for (const p of positions) {
+          const key = `${p.topic}:${p.partition}`;
+          if ((folded.get(key) ?? -1n) < p.offset + 1n) folded.set(key, p.offset + 1n);
+        }
+        return true;
+      } catch (err) {
+        metrics.foldFailed();
+        if (!failing) logger.warn({ err }, 'folding a batch failed; retrying until postgres takes it');
+        failing = true;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+    return false;
+  }
+
+  async function session(): Promise<void> {
+    const stored = await loadOffsets(db, options.groupId);
+    const consumer = new Consumer({
+      groupId: options.groupId,
+      clientId: `${options.groupId}-consumer`,
+      bootstrapBrokers: options.kafka.bootstrapBrokers,
+      ...(options.kafka.tls ? { tls: options.kafka.tls } : {}),
+      deserializers: stringDeserializers,
+      maxWaitTime: 500,
+      retries: 3,
+      retryDelay: 500,
+      connectTimeout: 5_000,
+    });
+    const state = { broken: false };
+    const buffer: Msg[] = [];
+    let stream: MessagesStream<string, string, string, string> | undefined;
+    try {
+      stream = await consumer.consume({
+        topics: options.topics,
+        // Positions come from Postgres; a partition without one starts at the beginning.
+        mode: MessagesStreamModes.MANUAL,
+        offsets: stored,
+        fallbackMode: 'earliest',
+        autocommit: false,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: 1_000,
+        highWaterMark: options.batchSize * 2,
+      });
+      const activeStream = stream;
+      current = { consumer, stream: activeStream };
+      // After a rebalance a partition may come back to this member with a position older
+      // than what another member stored meanwhile: skip ahead to the stored one. (A race
+      // here costs only re-reading; the fold's offset check keeps counts exact.)
+      consumer.on('consumer:group:join', () => {
+        loadOffsets(db, options.groupId).then(
+          (rows) => {
+            for (const r of rows) {
+              const key = `${r.topic}:${r.partition}`;
+              const at = activeStream.offsetsToFetch.get(key);
+              if (at === undefined || at < r.offset) activeStream.offsetsToFetch.set(key, r.offset);
+            }
+          },
+          () => {},
+        );
+      });
+      activeStream.on('data', (message: Msg) => {
+        buffer.push(message);
+        if (buffer.length >= options.batchSize) activeStream.pause();
+        wake?.();
+      });
+      activeStream.on('error', (err: unknown) => {
+        if (!stopping) logger.warn({ err }, 'kafka stream failed; starting over from the offsets in postgres');
+        state.broken = true;
+        wake?.();
+      });
+      logger.info({ groupId: options.groupId, topics: options.topics, storedPartitions: stored.length }, 'stats consumer joined');
+
+      while (!stopping && !state.broken) {
+        if (buffer.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 1_000);
+          });
+          wake = undefined;
+          continue;
+        }
+        if (buffer.length < options.batchSize) await sleep(options.lingerMs ?? 20);
+        const batch = buffer.splice(0, options.batchSize);
+        const events: StatsEvent[] = [];
+        const positions: EventSource[] = [];
+        for (const m of batch) {
+          const source = { topic: m.topic, partition: m.partition, offset: m.offset };
+          positions.push(source);
+          const event = toStatsEvent(m.value, options.hashVisitor, source);
+          if ('skip' in event) metrics.skipped(event.skip);
+          else events.push(event);
+        }
+        if (!(await foldWithRetry(events, positions, state))) break;
+        if (activeStream.isPaused() && buffer.length < options.batchSize) activeStream.resume();
+      }
+    } finally {
+      current = undefined;
+      const open = stream;
+      if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
+      await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+    }
+  }
+
+  async function reportLag(): Promise<void> {
+    const active = current;
+    if (!active) return;
+    const latest = await active.consumer.listOffsets({ topics: options.topics });
+    metrics.clearLag();
+    for (const assignment of active.consumer.assignments ?? []) {
+      const ends = latest.get(assignment.topic) ?? [];
+      for (const partition of assignment.partitions) {
+        const end = ends[partition];
+        if (end === undefined) continue;
+        const at = folded.get(`${assignment.topic}:${partition}`) ?? active.stream.offsetsToFetch.get(`${assignment.topic}:${partition}`) ?? 0n;
+        metrics.setLag(assignment.topic, partition, Math.max(0, Number(end - at)));
+      }
+    }
+  }
+
+  let running: Promise<void> | undefined;
+  const lagTimer = setInterval(() => void reportLag().catch(() => {}), 5_000);
+  lagTimer.unref();
+
+  return {
+    run() {
+      running ??= (async () => {
+        let backoff = 250;
+        while (!stopping) {
+          try {
+            await session();
+            backoff = 250;
+          } catch (err) {
+            if (stopping) break;
+            logger.warn({ err }, 'stats consumer session failed; retrying');
+            await sleep(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+          }
+        }
+      })();
+      return running;
+    },
+    async stop() {
+      stopping = true;
+      clearInterval(lagTimer);
+      wake?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { queryRows } from './sql-rows.ts';
+
+const BATCH_ROWS = 5_000;
+
+/**
+ * Deletes dedupe rows older than `days`, a few thousand at a time, each batch its own
+ * short transaction: the fold never waits long behind it. Answers the rows deleted.
+ */
+export async function pruneDedupeRows(db: Database, days: number, options: { maxBatches?: number } = {}): Promise<number> {
+  let deleted = 0;
+  for (let batch = 0; batch < (options.maxBatches ?? 1_000); batch++) {
+    const rows = await queryRows<{ n: number }>(
+      db,
+      sql`with old as (select event_id from stats_events where at < now() - make_interval(days => ${days}) limit ${BATCH_ROWS})
+          , gone as (delete from stats_events e using old where e.event_id = old.event_id returning 1)
+          select count(*)::int as n from gone`,
+    );
+    const n = rows[0]?.n ?? 0;
+    deleted += n;
+    if (n < BATCH_ROWS) break;
+  }
+  return deleted;
+}

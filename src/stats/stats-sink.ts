@@ -1,0 +1,38 @@
+import type { Database } from '../db/client.ts';
+import type { EventSink } from '../worker/sink/event-sink.ts';
+import { foldEvents } from './fold.ts';
+import { pruneDedupeRows } from './prune.ts';
+import { toStatsEvent, type StatsEvent, type VisitorHasher } from './stats-event.ts';
+
+export interface StatsSinkOptions {
+  db: Database;
+  hashVisitor: VisitorHasher;
+  dedupeDays?: number;
+}
+
+/**
+ * The embedded default's statistics: the in-process worker's sink writes its batch on (the
+ * NDJSON file) and then folds the same messages with the code the stats consumer runs. A
+ * fold that fails fails the send, so the worker retries the batch; the dedupe rows make
+ * that retry count nothing twice.
+ */
+export function withStats(inner: EventSink, options: StatsSinkOptions): EventSink {
+  const prune = setInterval(() => void pruneDedupeRows(options.db, options.dedupeDays ?? 30).catch(() => {}), 3_600_000);
+  prune.unref();
+  return {
+    name: `${inner.name} + stats`,
+    async send(messages) {
+      await inner.send(messages);
+      const events: StatsEvent[] = [];
+      for (const m of messages) {
+        const event = toStatsEvent(m.value, options.hashVisitor);
+        if (!('skip' in event)) events.push(event);
+      }
+      if (events.length > 0) await foldEvents(options.db, events);
+    },
+    async close() {
+      clearInterval(prune);
+      await inner.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, type Database } from '../../src/db/client.ts';
+import { openEmbedded, type DatabaseHandle } from '../../src/db/database.ts';
+import { foldEvents } from '../../src/stats/fold.ts';
+import { queryRows } from '../../src/stats/sql-rows.ts';
+import { testSql } from '../support/fixtures.ts';
+import { statsEvent } from './support.ts';
+
+let nextLink = 900_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
+const TS = Date.UTC(2026, 2, 10, 14, 20) / 1000;
+
+async function total(db: Database, linkId: number, where = sql`true`): Promise<number> {
+  const [row] = await queryRows<{ n: string | null }>(db, sql`select sum(count)::text as n from stats_hourly where link_id = ${linkId} and ${where}`);
+  return Number(row?.n ?? 0);
+}
+
+function foldSuite(name: string, open: () => Promise<{ db: Database; close(): Promise<void> }>) {
+  describe(`foldEvents on ${name}`, () => {
+    let handle: { db: Database; close(): Promise<void> };
+    beforeAll(async () => {
+      handle = await open();
+    });
+    afterAll(async () => {
+      await handle.close();
+    });
+
+    it('counts each event once, also when the same batch is folded again', async () => {
+      const linkId = nextLink++;
+      const events = Array.from({ length: 50 }, (_, i) => statsEvent({ linkId, ts: TS + i, lookupKey: `v${i % 10}` }));
+      const first = await foldEvents(handle.db, events);
+      const again = await foldEvents(handle.db, [...events, ...events]);
+      expect(first).toEqual({ folded: 50, duplicates: 0, stale: 0 });
+      expect(again).toEqual({ folded: 0, duplicates: 100, stale: 0 });
+      expect(await total(handle.db, linkId)).toBe(50);
+      const [v] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from stats_visitors where link_id = ${linkId}`);
+      expect(v?.n).toBe(10);
+    });
+
+    it('keeps bots, impressions and dimensions apart', async () => {
+      const linkId = nextLink++;
+      await foldEvents(handle.db, [
+        statsEvent({ linkId, ts: TS, bot: true }),
+        statsEvent({ linkId, ts: TS, type: '/t/imp' }),
+        statsEvent({ linkId, ts: TS, country: 'DE', referer: 'news.example' }),
+        statsEvent({ linkId, ts: TS, country: null }),
+      ]);
+      expect(await total(handle.db, linkId, sql`bot`)).toBe(1);
+      expect(await total(handle.db, linkId, sql`kind = 2`)).toBe(1);
+      expect(await total(handle.db, linkId, sql`country = 'DE' and referrer = 'news.example'`)).toBe(1);
+      expect(await total(handle.db, linkId, sql`country = ''`)).toBe(1);
+    });
+
+    it('skips events below the stored offset of their partition and moves the offset forward only', async () => {
+      const linkId = nextLink++;
+      const groupId = `g-${linkId}`;
+      const source = (offset: number) => ({ topic: 'clicks', partition: 3, offset: BigInt(offset) });
+      await foldEvents(handle.db, [0, 1, 2].map((o) => statsEvent({ linkId, ts: TS }, source(o))), { groupId });
+      // A replay from offset 1 with fresh ids (as after the dedupe rows were pruned) counts only offset 3.
+      const replay = await foldEvents(handle.db, [1, 2, 3].map((o) => statsEvent({ linkId, ts: TS }, source(o))), { groupId });
+      expect(replay).toEqual({ folded: 1, duplicates: 0, stale: 2 });
+      const [row] = await queryRows<{ next_offset: string }>(
+        handle.db,
+        sql`select next_offset::text as next_offset from stats_offsets where group_id = ${groupId} and topic = 'clicks' and partition = 3`,
+      );
+      expect(row?.next_offset).toBe('4');
+      expect(await total(handle.db, linkId)).toBe(4);
+    });
+  });
+}
+
+foldSuite('Postgres', async () => {
+  const client = testSql();
+  return { db: createDb(client), close: () => client.end() };
+});
+
+foldSuite('PGlite (embedded)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-stats-'));
+  const embedded: DatabaseHandle = await openEmbedded(dir, 'server');
+  return {
+    db: embedded.db,
+    close: async () => {
+      await embedded.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
