@@ -12,12 +12,12 @@ import { formToInput, formValues, linkToFormValues, NEW_LINK_VALUES } from './fo
 import { trackingUrl } from './origin.ts';
 import { qrSvg } from './qr.ts';
 import type { AdminStats } from './stats-pages.ts';
+import type { AdminEnv } from './admin-env.ts';
 import { messagePage } from './views/layout.ts';
 import { detailPage } from './views/link-detail.ts';
 import { formPage } from './views/link-form.ts';
 import { listPage } from './views/link-list.ts';
 
-export type AdminEnv = { Variables: { csrfToken: string } };
 
 export interface LinkPagesDeps {
   store: LinkStore;

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Database } from '../../db/client.ts';
 import type { LinkStore } from '../../links/link-store.ts';
 import { linkClickCounts, queryGroups, queryStats, recentEvents, type StatsQuery } from '../../stats/query.ts';
-import type { AdminEnv } from './link-pages.ts';
+import type { AdminEnv } from './admin-env.ts';
 import { statsRange, viewerTimeZone } from './stats-range.ts';
 import { messagePage, type Html } from './views/layout.ts';
 import { dashboardPage } from './views/dashboard.ts';
