@@ -73,6 +73,7 @@ describe('pipeline soak with faults', () => {
     await p.startKafka();
     await at(28, 'Redis SIGKILLed');
     await p.killRedis();
+    const outageFrom = Date.now();
     await at(29, 'web A out of rotation and stopped during the outage');
     await load.drain(webA.url);
     const stopCode = await webA.stop('SIGTERM', 30_000);
@@ -80,6 +81,7 @@ describe('pipeline soak with faults', () => {
     webA = await p.startWeb();
     load.add(webA.url);
     await at(34, 'Redis started again (its data kept)');
+    const outageTo = Date.now();
     await p.startRedis();
     await at(40, 'Redis SIGKILLed again');
     await p.killRedis();
@@ -134,8 +136,17 @@ describe('pipeline soak with faults', () => {
     expect(latencies.at(-1)).toBeLessThan(PUSH_TIMEOUT_MS + LATENCY_MARGIN_MS);
     expect(stopCode).toBe(0);
     // An outage is logged when it starts and when it ends, not once a second.
-    const outageLines = webB.output().split('\n').filter((line) => /click store unavailable/.test(line));
-    expect(outageLines.length).toBeLessThanOrEqual(3 * 2);
+    // An outage is logged when it starts, not once a second: web B saw Redis gone for
+    // several seconds and says so once (a reconnect that fails again may add one more).
+    const outageLogs = webB
+      .output()
+      .split('\n')
+      .filter((line) => /click store unavailable/.test(line))
+      .map((line) => (JSON.parse(line) as { time: number }).time)
+      .filter((time) => time >= outageFrom && time <= outageTo);
+    console.log(`  web B logged the ${((outageTo - outageFrom) / 1000).toFixed(1)} s Redis outage ${outageLogs.length} time(s)`);
+    expect(outageLogs.length).toBeGreaterThanOrEqual(1);
+    expect(outageLogs.length).toBeLessThanOrEqual(2);
   }, 600_000);
 });
 
