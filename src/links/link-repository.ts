@@ -19,6 +19,11 @@ export function createLinkRepository(db: Database): LinkSource {
       appStoreCampaignToken: campaignLinks.appStoreCampaignToken,
       appStoreProviderToken: campaignLinks.appStoreProviderToken,
       forwardQuery: campaignLinks.forwardQuery,
+      startsAt: campaignLinks.startsAt,
+      expiresAt: campaignLinks.expiresAt,
+      expiredUrl: campaignLinks.expiredUrl,
+      maxClicks: campaignLinks.maxClicks,
+      rules: campaignLinks.rules,
     })
     .from(campaignLinks)
     .where(and(eq(campaignLinks.slug, sql.placeholder('slug')), isNull(campaignLinks.deletedAt)))

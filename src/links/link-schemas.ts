@@ -2,6 +2,7 @@
 // it, so these shared schemas are built with it for the API's OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import type { LinkRecord } from './link-store.ts';
+import { ruleInputFields, ruleJson, ruleJsonSchema } from './rules/link-rule-fields.ts';
 
 /**
  * What a campaign link may hold, as zod schemas shared by the API, the admin UI and the
@@ -102,6 +103,7 @@ const linkFields = {
   country: text('Target country (free text, for reference)').optional(),
   device: text('Target device (free text, for reference)').optional(),
   user_id: text('Owner of the link in the marketing tool (free text)').optional(),
+  ...ruleInputFields,
 };
 
 const BODY_MESSAGE = 'must be a JSON object';
@@ -234,6 +236,7 @@ export const linkSchema = z
     country: nullableText('Target country'),
     device: nullableText('Target device'),
     user_id: nullableText('Owner in the marketing tool'),
+    ...ruleJsonSchema,
     created_at: z.string().meta({ format: 'date-time' }),
     updated_at: z.string().meta({ format: 'date-time' }),
   })
@@ -260,6 +263,7 @@ export function toLinkJson(link: LinkRecord): LinkJson {
     country: link.country,
     device: link.device,
     user_id: link.userId,
+    ...ruleJson(link),
     created_at: link.createdAt.toISOString(),
     updated_at: link.updatedAt.toISOString(),
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { campaignLinks, type CampaignLinkRow, type LinkTargets, type NewCampaignLinkRow } from '../db/schema.ts';
+import { ruleColumnsFrom, scheduleProblem } from './rules/link-rule-fields.ts';
 import { TARGET_PLATFORMS, type CreateLinkInput, type ListQuery, type UpdateLinkInput } from './link-schemas.ts';
 
 /** A live campaign link as the admin API, UI and CLI see it. */
@@ -91,6 +92,7 @@ function columnsFrom(input: Omit<UpdateLinkInput, 'targets'>): Partial<NewCampai
     country: emptyToNull(input.country),
     device: emptyToNull(input.device),
     userId: emptyToNull(input.user_id),
+    ...ruleColumnsFrom(input),
   };
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
@@ -143,6 +145,8 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
     async create(input) {
       const { slug, targets, ...rest } = input;
       const values = { ...columnsFrom(rest), targets };
+      const schedule = scheduleProblem(values.startsAt, values.expiresAt);
+      if (schedule) throw new LinkStoreError('invalid', schedule, 'expires_at');
       if (slug !== undefined) {
         const created = await insert({ ...values, slug });
         if (created) return created;
@@ -187,6 +191,8 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
         const { targets, ...rest } = patch;
         const values = columnsFrom(rest);
         if (targets) values.targets = mergeTargets(current.targets, targets);
+        const schedule = scheduleProblem(values.startsAt === undefined ? current.startsAt : values.startsAt, values.expiresAt === undefined ? current.expiresAt : values.expiresAt);
+        if (schedule) throw new LinkStoreError('invalid', schedule, 'expires_at');
         if (Object.keys(values).length === 0) return current;
         const [updated] = await tx.update(campaignLinks).set(values).where(eq(campaignLinks.id, current.id)).returning(liveColumns);
         if (!updated) throw notFound(ref);

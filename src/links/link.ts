@@ -1,9 +1,10 @@
 import type { LinkTargets } from '../db/schema.ts';
+import type { LinkRuleFields } from './rules/link-rule-fields.ts';
 
 export type { LinkTargets };
 
 /** What the click path needs of a campaign link; cached per slug in every web process. */
-export interface Link {
+export interface Link extends LinkRuleFields {
   id: number;
   slug: string;
   campaign: string | null;

@@ -8,6 +8,7 @@ import { createClickQueue } from '../queue/click-queue.ts';
 import { createPostgresSpool } from '../queue/click-spool.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createApp } from './app.ts';
+import { createLinkRulesParts } from './click/link-rules-parts.ts';
 import type { WebConfig } from './config.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
 import { createWebMetrics } from './metrics.ts';
@@ -49,6 +50,16 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     },
     metrics.queueObserver,
   );
+  const linkRules = createLinkRulesParts(
+    {
+      redisUrl: config.redisUrls[0],
+      counterKeyPrefix: `${config.REDIS_QUEUE_KEY}:link_clicks:`,
+      counterTimeoutMs: config.CLICK_PUSH_TIMEOUT_MS,
+      geoIpPath: config.GEOIP_DB,
+      apiKey: parts.apiKey,
+    },
+    logger,
+  );
   const app = createApp({
     links,
     queue,
@@ -64,6 +75,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     notFoundUrl: config.NOT_FOUND_URL,
     errorPageUrl: config.ERROR_PAGE_URL,
     newClickId: randomUUIDv7,
+    linkRules: linkRules.deps,
     nowMs: Date.now,
     readiness: [
       { anyOf: [{ name: 'postgres', check: () => database.ping() }] },
@@ -80,6 +92,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
       const unsent = await queue.drain(config.SHUTDOWN_TIMEOUT_MS);
       if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks neither a store nor the spool would take; they are lost');
       await queue.close();
+      await linkRules.close();
       await parts.close();
       await database.close();
     },
