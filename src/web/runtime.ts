@@ -8,7 +8,7 @@ import { createClickQueue } from '../queue/click-queue.ts';
 import { createPostgresSpool } from '../queue/click-spool.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createApp } from './app.ts';
-import { createLinkRulesParts } from './click/link-rules-parts.ts';
+import { CLICK_COUNT_TIMEOUT_MS, createLinkRulesParts } from './click/link-rules-parts.ts';
 import type { WebConfig } from './config.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
 import { createWebMetrics } from './metrics.ts';
@@ -54,7 +54,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     {
       redisUrl: config.redisUrls[0],
       counterKeyPrefix: `${config.REDIS_QUEUE_KEY}:link_clicks:`,
-      counterTimeoutMs: config.CLICK_PUSH_TIMEOUT_MS,
+      counterTimeoutMs: CLICK_COUNT_TIMEOUT_MS,
       geoIpPath: config.GEOIP_DB,
       apiKey: parts.apiKey,
     },

@@ -7,6 +7,14 @@ import type { Logger } from '../../shared/logger.ts';
 import { createCountryLookup } from './country-lookup.ts';
 import type { LinkRulesDeps } from './link-rules.ts';
 
+/**
+ * How long a click on a limited link waits for Redis to count it. A count that comes later
+ * still lands in Redis, but its click was let through: each such click is one click of
+ * overshoot. Long enough that a loaded but healthy Redis never hits it; a Redis that is
+ * down fails at once (no offline queue), so this bounds only a stalled one.
+ */
+export const CLICK_COUNT_TIMEOUT_MS = 250;
+
 export interface LinkRulesParts {
   deps: Omit<LinkRulesDeps, 'trustProxy' | 'nowMs'>;
   close(): Promise<void>;
