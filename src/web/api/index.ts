@@ -4,12 +4,16 @@ import { HTTPException } from 'hono/http-exception';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
+import type { ExplainDeps } from '../../links/rules/explain-link.ts';
+import { createExplainRoutes } from './explain-route.ts';
 import { createLinkRoutes } from './link-routes.ts';
 
 export interface ApiDeps extends KeyGuardDeps {
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
+  explain: ExplainDeps;
+  nowMs: () => number;
 }
 
 export const API_BASE_PATH = '/api/v1';
@@ -21,6 +25,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
   app.use('/links', auth);
   app.use('/links/*', auth);
   app.route('/', createLinkRoutes(deps.linkStore));
+  app.route('/', createExplainRoutes(deps.linkStore, deps.explain, deps.nowMs));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
