@@ -6,7 +6,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { LinkStore } from '../../links/link-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { API_KEY_NOT_SET, createKeyGuard, type KeyGuardDeps } from '../api/api-key.ts';
+import type { ExplainDeps } from '../../links/rules/explain-link.ts';
 import { createLinkPages, type AdminEnv } from './link-pages.ts';
+import { createRulesPages } from './rules/rules-pages.ts';
 import { publicOrigin, type OriginSettings } from './origin.ts';
 import { createAdminSessions } from './session.ts';
 import { messagePage } from './views/layout.ts';
@@ -16,6 +18,8 @@ export interface AdminDeps extends OriginSettings, Omit<KeyGuardDeps, 'trustProx
   linkStore: LinkStore;
   apiKey: string | undefined;
   logger: Logger;
+  explain: ExplainDeps;
+  nowMs: () => number;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -111,6 +115,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     sessions.end(c);
     return c.redirect('/admin/login', 303);
   });
+  signedIn.route('/links', createRulesPages({ store: deps.linkStore, explain: deps.explain, nowMs: deps.nowMs }));
   signedIn.route('/links', createLinkPages({ store: deps.linkStore, origin: (c) => publicOrigin(c, deps) }));
   app.route('/', signedIn);
   return app;
