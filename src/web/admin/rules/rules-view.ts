@@ -23,7 +23,7 @@ function input(name: string, label: string, values: Values, hint?: string): Html
 }
 
 function area(name: string, label: string, values: Values, hint: string): Html {
-  return html`<div class="field"><label for="${id(name)}">${label}</label><textarea id="${id(name)}" name="${name}" rows="2">${values[name] ?? ''}</textarea><small class="hint">${hint}</small></div>`;
+  return html`<div class="field"><label for="${id(name)}">${label}</label><textarea id="${id(name)}" name="${name}" rows="${Math.min(10, Math.max(2, (values[name] ?? '').split('\n').length + 1))}">${values[name] ?? ''}</textarea><small class="hint">${hint}</small></div>`;
 }
 
 function checks(prefix: string, options: readonly string[], legend: string, values: Values): Html {
