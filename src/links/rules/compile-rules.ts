@@ -5,8 +5,14 @@ import { compileTimeWindow, timeWindowMiss } from './time-window.ts';
 import type { WeightedVariant } from './variants.ts';
 import type { RulePlatform, Visitor } from './visitor.ts';
 
-/** One condition: null when it holds, else why not, in words a marketer reads in explain. */
-export type Check = (visitor: Visitor) => string | null;
+/**
+ * One condition. `holds` is all the click path asks; `why` (in words a marketer reads in
+ * explain) is asked only by explain, so a click never builds a message it throws away.
+ */
+export interface Check {
+  holds(visitor: Visitor): boolean;
+  why(visitor: Visitor): string;
+}
 
 export type CompiledDestination =
   | { kind: 'url'; url: string }
@@ -40,56 +46,57 @@ function compileChecks(when: Conditions): Check[] {
   const checks: Check[] = [];
   if (when.platforms) {
     const wanted = new Set<string>(when.platforms);
-    checks.push((v) => (wanted.has(v.platform) ? null : `platform ${v.platform} is not one of ${quoteList(when.platforms ?? [])}`));
+    checks.push({ holds: (v) => wanted.has(v.platform), why: (v) => `platform ${v.platform} is not one of ${quoteList(when.platforms ?? [])}` });
   }
   if (when.devices) {
     const wanted = new Set<string>(when.devices);
-    checks.push((v) => {
-      const device = v.deviceType();
-      return wanted.has(device) ? null : `device ${device} is not one of ${quoteList(when.devices ?? [])}`;
-    });
+    checks.push({ holds: (v) => wanted.has(v.deviceType()), why: (v) => `device ${v.deviceType()} is not one of ${quoteList(when.devices ?? [])}` });
   }
   if (when.query) {
     const conditions = when.query;
-    checks.push((v) => {
-      for (const q of conditions) {
-        const value = Object.hasOwn(v.query, q.param) ? v.query[q.param] : undefined;
-        if (q.present && value === undefined) return `query parameter ${q.param} is absent`;
-        if (q.equals !== undefined && value !== q.equals) {
-          return value === undefined ? `query parameter ${q.param} is absent` : `query parameter ${q.param} is ${JSON.stringify(value)}, not ${JSON.stringify(q.equals)}`;
-        }
-      }
-      return null;
+    const valueOf = (v: Visitor, param: string) => (Object.hasOwn(v.query, param) ? v.query[param] : undefined);
+    const miss = (v: Visitor) => conditions.find((q) => (q.present ? valueOf(v, q.param) === undefined : valueOf(v, q.param) !== q.equals));
+    checks.push({
+      holds: (v) => miss(v) === undefined,
+      why: (v) => {
+        const q = miss(v);
+        const value = q ? valueOf(v, q.param) : undefined;
+        if (!q) return '';
+        return value === undefined ? `query parameter ${q.param} is absent` : `query parameter ${q.param} is ${JSON.stringify(value)}, not ${JSON.stringify(q.equals)}`;
+      },
     });
   }
   if (when.ips) {
     const ranges = when.ips.map(parseCidr).filter((r): r is CidrRange => r !== null);
-    checks.push((v) => {
-      const address = parseAddress(v.ip);
-      if (address && ranges.some((r) => inRange(address, r))) return null;
-      return `address ${v.ip || '(none)'} is not in ${quoteList(when.ips ?? [])}`;
+    checks.push({
+      holds: (v) => {
+        const address = parseAddress(v.ip);
+        return address !== null && ranges.some((r) => inRange(address, r));
+      },
+      why: (v) => `address ${v.ip || '(none)'} is not in ${quoteList(when.ips ?? [])}`,
     });
   }
   if (when.time) {
     const window = compileTimeWindow(when.time);
-    checks.push((v) => timeWindowMiss(window, v.nowMs));
+    checks.push({ holds: (v) => timeWindowMiss(window, v.nowMs) === null, why: (v) => timeWindowMiss(window, v.nowMs) ?? '' });
   }
   if (when.languages) {
     const wanted = when.languages.map((l) => l.toLowerCase());
-    checks.push((v) => {
-      const accepted = v.languages();
-      if (accepted.some((a) => wanted.some((w) => languageMatches(a, w)))) return null;
-      return `languages ${accepted.length ? quoteList(accepted) : '(none)'} include none of ${quoteList(when.languages ?? [])}`;
+    checks.push({
+      holds: (v) => v.languages().some((a) => wanted.some((w) => languageMatches(a, w))),
+      why: (v) => `languages ${v.languages().length ? quoteList(v.languages()) : '(none)'} include none of ${quoteList(when.languages ?? [])}`,
     });
   }
   // Last: the GeoIP lookup is the costliest fact, and a rule failing on anything cheaper
   // never needs it.
   if (when.countries) {
     const wanted = new Set(when.countries);
-    checks.push((v) => {
-      const country = v.country();
-      if (country !== null && wanted.has(country)) return null;
-      return `country ${country ?? '(unknown)'} is not one of ${quoteList(when.countries ?? [])}`;
+    checks.push({
+      holds: (v) => {
+        const country = v.country();
+        return country !== null && wanted.has(country);
+      },
+      why: (v) => `country ${v.country() ?? '(unknown)'} is not one of ${quoteList(when.countries ?? [])}`,
     });
   }
   return checks;

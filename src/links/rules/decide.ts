@@ -56,16 +56,18 @@ function resolve(destination: CompiledDestination, ctx: DecideContext, ruleName:
  */
 function evaluate(compiled: CompiledRules, ctx: DecideContext, visitor: Visitor, trace: RuleTrace[] | null): Decision {
   for (const rule of compiled.rules) {
-    const reasons: string[] = [];
+    let matched = true;
+    // Only explain collects reasons; a click stops at a rule's first failing condition.
+    const reasons: string[] | null = trace ? [] : null;
     for (const check of rule.checks) {
-      const miss = check(visitor);
-      if (miss === null) continue;
-      reasons.push(miss);
-      if (!trace) break;
+      if (check.holds(visitor)) continue;
+      matched = false;
+      if (!reasons) break;
+      reasons.push(check.why(visitor));
     }
-    const destination = reasons.length === 0 ? destinationFor(rule, visitor.platform) : undefined;
-    if (reasons.length === 0 && destination === undefined) reasons.push(`has no destination for platform ${visitor.platform}`);
-    trace?.push({ index: rule.index, name: rule.name, matched: reasons.length === 0, reasons });
+    const destination = matched ? destinationFor(rule, visitor.platform) : undefined;
+    if (matched && destination === undefined) reasons?.push(`has no destination for platform ${visitor.platform}`);
+    if (trace && reasons) trace.push({ index: rule.index, name: rule.name, matched: destination !== undefined, reasons });
     if (destination === undefined) continue;
     const { target, variant } = resolve(destination, ctx, rule.name, visitor);
     return { rule: { index: rule.index, name: rule.name }, variant, target };

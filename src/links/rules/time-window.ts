@@ -34,8 +34,22 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 const WEEKDAY_BY_SHORT: Record<string, Weekday> = Object.fromEntries(WEEKDAYS.map((d) => [d[0]?.toUpperCase() + d.slice(1), d]));
 
+// formatToParts costs microseconds, and a click path asks once per rule per click: the
+// answer is the same for a whole UTC minute (zone offsets are whole minutes), so it is
+// kept per zone for the minute.
+const clockCache = new Map<string, { minuteMs: number; clock: { day: Weekday; minute: number } }>();
+
 /** Weekday and minute of the day at `nowMs` in `zone`. */
 export function localClock(nowMs: number, zone: string): { day: Weekday; minute: number } {
+  const minuteMs = Math.floor(nowMs / 60_000);
+  const cached = clockCache.get(zone);
+  if (cached?.minuteMs === minuteMs) return cached.clock;
+  const clock = computeLocalClock(nowMs, zone);
+  clockCache.set(zone, { minuteMs, clock });
+  return clock;
+}
+
+function computeLocalClock(nowMs: number, zone: string): { day: Weekday; minute: number } {
   let day: Weekday = 'mon';
   let hour = 0;
   let minute = 0;

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A number in [0, 1) fixed by the input; keyed, so visitors cannot steer their variant. */
 export type VisitorHash = (input: string) => number;
@@ -6,12 +6,16 @@ export type VisitorHash = (input: string) => number;
 const TWO_POW_48 = 2 ** 48;
 
 /**
- * HMAC-SHA256 with a key every web process shares: the same visitor gets the same
- * variant from any process, without a cookie. 48 bits keep the bias of the modulo below
- * anything a split test could see.
+ * SHA-256 of a secret key and the input, with a key every web process shares: the same
+ * visitor gets the same variant from any process, without a cookie. A one-shot hash with the
+ * key in front rather than an HMAC: it costs a third as much per click, and the weakness an
+ * HMAC guards against (extending a known digest) needs a digest, which visitors never see;
+ * they see only their variant. 48 bits keep the bias of the mapping below anything a split
+ * test could see.
  */
 export function createVisitorHash(key: string | Buffer): VisitorHash {
-  return (input) => createHmac('sha256', key).update(input).digest().readUIntBE(0, 6) / TWO_POW_48;
+  const prefix = `${Buffer.from(key).toString('hex')}\n`;
+  return (input) => hash('sha256', prefix + input, 'buffer').readUIntBE(0, 6) / TWO_POW_48;
 }
 
 export interface WeightedVariant {

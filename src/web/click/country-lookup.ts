@@ -6,6 +6,8 @@ export interface CountryLookup {
   country(ip: string): string | null | undefined;
   /** Opens the database once; later calls share the first. */
   open(): Promise<void>;
+  /** True once `open` has settled: the click path then skips awaiting it. */
+  isOpen(): boolean;
 }
 
 const NO_GEO: GeoLookup = { lookup: () => ({ country: null }) };
@@ -19,6 +21,7 @@ export function createCountryLookup(
   let opening: Promise<void> | undefined;
   return {
     country: (ip) => (geo ? geo.lookup(ip).country : undefined),
+    isOpen: () => geo !== undefined,
     open() {
       // A database that cannot be opened makes every country unknown (country rules do not
       // match) rather than failing clicks; the error is logged once.

@@ -67,7 +67,8 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
       let rule: string | undefined;
       let variant: string | undefined;
       if (hasLinkRules(link)) {
-        const ruled = await applyLinkRules(c, rulesDeps, link, { platform, userAgent, query, counts: c.req.method === 'GET' });
+        const pending = applyLinkRules(c, rulesDeps, link, { platform, userAgent, query, counts: c.req.method === 'GET' });
+        const ruled = pending instanceof Promise ? await pending : pending;
         // Outside the schedule or past the limit: expired_url, else the unknown-link answer.
         if (ruled.expired) return answer(link.expiredUrl ? redirect(link.expiredUrl) : notFound(), platform, 'expired');
         target = ruled.target;
