@@ -1,7 +1,7 @@
 import { languageMatches } from './accept-language.ts';
 import { inRange, parseAddress, parseCidr, type CidrRange } from './cidr.ts';
 import type { Conditions, Destination, Rule } from './rule-schema.ts';
-import { compileTimeWindow, timeWindowMiss } from './time-window.ts';
+import { compileTimeWindow, inTimeWindow, timeWindowMiss } from './time-window.ts';
 import type { WeightedVariant } from './variants.ts';
 import type { RulePlatform, Visitor } from './visitor.ts';
 
@@ -78,7 +78,7 @@ function compileChecks(when: Conditions): Check[] {
   }
   if (when.time) {
     const window = compileTimeWindow(when.time);
-    checks.push({ holds: (v) => timeWindowMiss(window, v.nowMs) === null, why: (v) => timeWindowMiss(window, v.nowMs) ?? '' });
+    checks.push({ holds: (v) => inTimeWindow(window, v.nowMs), why: (v) => timeWindowMiss(window, v.nowMs) ?? '' });
   }
   if (when.languages) {
     const wanted = when.languages.map((l) => l.toLowerCase());

@@ -63,7 +63,19 @@ function computeLocalClock(nowMs: number, zone: string): { day: Weekday; minute:
 
 const clockText = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
-/** Null when `nowMs` is inside the window, else why not. */
+/** Whether `nowMs` is inside the window; the click path's question, with no message built. */
+export function inTimeWindow(window: CompiledTimeWindow, nowMs: number): boolean {
+  if (window.fromMs !== undefined && nowMs < window.fromMs) return false;
+  if (window.untilMs !== undefined && nowMs >= window.untilMs) return false;
+  if (window.days === undefined && window.hours === undefined) return true;
+  const local = localClock(nowMs, window.zone);
+  if (window.days && !window.days.has(local.day)) return false;
+  if (!window.hours) return true;
+  const { from, to } = window.hours;
+  return from < to ? local.minute >= from && local.minute < to : local.minute >= from || local.minute < to;
+}
+
+/** Null when `nowMs` is inside the window, else why not (for explain). */
 export function timeWindowMiss(window: CompiledTimeWindow, nowMs: number): string | null {
   if (window.fromMs !== undefined && nowMs < window.fromMs) return `time ${new Date(nowMs).toISOString()} is before ${new Date(window.fromMs).toISOString()}`;
   if (window.untilMs !== undefined && nowMs >= window.untilMs) return `time ${new Date(nowMs).toISOString()} is not before ${new Date(window.untilMs).toISOString()}`;

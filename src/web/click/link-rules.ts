@@ -11,7 +11,7 @@ import { memo, type Visitor } from '../../links/rules/visitor.ts';
 import type { Platform } from '../platform/detect-platform.ts';
 import { chooseTarget } from './choose-target.ts';
 import type { CountryLookup } from './country-lookup.ts';
-import { requestIp } from './visitor-address.ts';
+import { requestHeader, requestIp } from './visitor-address.ts';
 
 export interface LinkRulesDeps {
   visitorHash: VisitorHash;
@@ -59,7 +59,7 @@ export function applyLinkRules(c: Context, deps: LinkRulesDeps, link: Link, fact
       userAgent: facts.userAgent,
       query: facts.query,
       nowMs,
-      languages: memo(() => acceptedLanguages(c.req.header('accept-language'))),
+      languages: memo(() => acceptedLanguages(requestHeader(c, 'accept-language'))),
       country: memo(() => deps.countries.country(ip) ?? null),
       deviceType: memo(() => deps.deviceType(facts.userAgent)),
     };
