@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Link } from '../../links/link.ts';
-import { acceptedLanguages } from '../../links/rules/accept-language.ts';
+import { acceptedLanguagesCached } from '../../links/rules/accept-language.ts';
 import { isBotAgent, type ClickLimiter } from '../../links/rules/click-limit.ts';
 import { compiledRulesOf } from '../../links/rules/compile-rules.ts';
 import { decide, type Decision } from '../../links/rules/decide.ts';
@@ -59,7 +59,7 @@ export function applyLinkRules(c: Context, deps: LinkRulesDeps, link: Link, fact
       userAgent: facts.userAgent,
       query: facts.query,
       nowMs,
-      languages: memo(() => acceptedLanguages(requestHeader(c, 'accept-language'))),
+      languages: memo(() => acceptedLanguagesCached(requestHeader(c, 'accept-language'))),
       country: memo(() => deps.countries.country(ip) ?? null),
       deviceType: memo(() => deps.deviceType(facts.userAgent)),
     };
