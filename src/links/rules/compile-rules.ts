@@ -68,10 +68,19 @@ function compileChecks(when: Conditions): Check[] {
   }
   if (when.ips) {
     const ranges = when.ips.map(parseCidr).filter((r): r is CidrRange => r !== null);
+    // Addresses repeat (a visitor clicks again, offices share one), and parsing one into a
+    // bigint is the dearest step here: the answer is kept per address, cleared when full.
+    const known = new Map<string, boolean>();
     checks.push({
       holds: (v) => {
-        const address = parseAddress(v.ip);
-        return address !== null && ranges.some((r) => inRange(address, r));
+        let inside = known.get(v.ip);
+        if (inside === undefined) {
+          const address = parseAddress(v.ip);
+          inside = address !== null && ranges.some((r) => inRange(address, r));
+          if (known.size >= 10_000) known.clear();
+          known.set(v.ip, inside);
+        }
+        return inside;
       },
       why: (v) => `address ${v.ip || '(none)'} is not in ${quoteList(when.ips ?? [])}`,
     });
