@@ -20,16 +20,3 @@ export interface Visitor {
   country(): string | null;
   deviceType(): DeviceType;
 }
-
-/** Remembers each lazy fact after its first use (a fact may be asked by several rules). */
-export function memo<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value;
-  };
-}

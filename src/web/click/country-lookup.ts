@@ -10,6 +10,7 @@ export interface CountryLookup {
   isOpen(): boolean;
 }
 
+const KNOWN_MAX = 10_000;
 const NO_GEO: GeoLookup = { lookup: () => ({ country: null }) };
 
 export function createCountryLookup(
@@ -18,9 +19,20 @@ export function createCountryLookup(
   opener: (path?: string) => Promise<GeoLookup> = openGeoIp,
 ): CountryLookup {
   let geo: GeoLookup | undefined;
+  const known = new Map<string, string | null>();
   let opening: Promise<void> | undefined;
   return {
-    country: (ip) => (geo ? geo.lookup(ip).country : undefined),
+    country: (ip) => {
+      if (!geo) return undefined;
+      // Visitors click again and share addresses; a lookup walks the database's tree.
+      let country = known.get(ip);
+      if (country === undefined) {
+        country = geo.lookup(ip).country;
+        if (known.size >= KNOWN_MAX) known.clear();
+        known.set(ip, country);
+      }
+      return country;
+    },
     isOpen: () => geo !== undefined,
     open() {
       // A database that cannot be opened makes every country unknown (country rules do not

@@ -7,7 +7,8 @@ import { decide, type Decision } from '../../links/rules/decide.ts';
 import type { DeviceTypeDetector } from '../../links/rules/device-type.ts';
 import { scheduleState } from '../../links/rules/schedule.ts';
 import type { VisitorHash } from '../../links/rules/variants.ts';
-import { memo, type Visitor } from '../../links/rules/visitor.ts';
+import type { DeviceType } from '../../links/rules/rule-schema.ts';
+import type { Visitor } from '../../links/rules/visitor.ts';
 import type { Platform } from '../platform/detect-platform.ts';
 import { chooseTarget } from './choose-target.ts';
 import type { CountryLookup } from './country-lookup.ts';
@@ -38,6 +39,46 @@ export interface ClickFacts {
   counts: boolean;
 }
 
+const UNSET = Symbol('unset');
+
+/**
+ * The visitor of one click, each costly fact worked out on first use and kept: a class
+ * rather than an object of closures, because this is built on every click of a ruled link.
+ */
+class ClickVisitor implements Visitor {
+  readonly platform: Platform;
+  readonly userAgent: string;
+  readonly query: Record<string, string>;
+  readonly ip: string;
+  readonly nowMs: number;
+  readonly #c: Context;
+  readonly #deps: LinkRulesDeps;
+  #languages: readonly string[] | typeof UNSET = UNSET;
+  #country: string | null | typeof UNSET = UNSET;
+  #device: DeviceType | typeof UNSET = UNSET;
+  constructor(c: Context, deps: LinkRulesDeps, facts: ClickFacts, ip: string, nowMs: number) {
+    this.#c = c;
+    this.#deps = deps;
+    this.ip = ip;
+    this.nowMs = nowMs;
+    this.platform = facts.platform;
+    this.userAgent = facts.userAgent;
+    this.query = facts.query;
+  }
+  languages(): readonly string[] {
+    if (this.#languages === UNSET) this.#languages = acceptedLanguagesCached(requestHeader(this.#c, 'accept-language'));
+    return this.#languages;
+  }
+  country(): string | null {
+    if (this.#country === UNSET) this.#country = this.#deps.countries.country(this.ip) ?? null;
+    return this.#country;
+  }
+  deviceType(): DeviceType {
+    if (this.#device === UNSET) this.#device = this.#deps.deviceType(this.userAgent);
+    return this.#device;
+  }
+}
+
 /**
  * Synchronous unless it has to wait (GeoIP opening on the first country rule, the shared
  * click count): most clicks on a ruled link are answered without an extra event-loop turn.
@@ -53,16 +94,7 @@ export function applyLinkRules(c: Context, deps: LinkRulesDeps, link: Link, fact
   if (link.rules !== null) {
     const compiled = compiledRulesOf(link.rules);
     const ip = requestIp(c, deps.trustProxy);
-    const visitor: Visitor = {
-      platform: facts.platform,
-      ip,
-      userAgent: facts.userAgent,
-      query: facts.query,
-      nowMs,
-      languages: memo(() => acceptedLanguagesCached(requestHeader(c, 'accept-language'))),
-      country: memo(() => deps.countries.country(ip) ?? null),
-      deviceType: memo(() => deps.deviceType(facts.userAgent)),
-    };
+    const visitor = new ClickVisitor(c, deps, facts, ip, nowMs);
     decision = decide(compiled, { linkId: link.id, targets: link.targets, hash: deps.visitorHash }, visitor);
   }
 
