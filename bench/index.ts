@@ -24,10 +24,12 @@ if (!only || only === 'click') {
   const r = await benchClickPath({ adminUrl, redisUrl, seconds, rounds });
   console.log(`  bare Hono 302      ${fmt(r.bare.requestsPerSecond)} req/s  p50 ${r.bare.latencyP50Ms} ms  p99 ${r.bare.latencyP99Ms} ms`);
   console.log(`  full click path    ${fmt(r.full.requestsPerSecond)} req/s  p50 ${r.full.latencyP50Ms} ms  p99 ${r.full.latencyP99Ms} ms  errors ${r.full.errors}`);
+  console.log(`  10 rules + split   ${fmt(r.ruled.requestsPerSecond)} req/s  p50 ${r.ruled.latencyP50Ms} ms  p99 ${r.ruled.latencyP99Ms} ms  errors ${r.ruled.errors}`);
   for (const [i, round] of r.rounds.entries()) {
-    console.log(`  round ${i + 1}: bare ${fmt(round.bare)}  full ${fmt(round.full)}  ratio ${(round.full / round.bare).toFixed(3)}`);
+    console.log(`  round ${i + 1}: bare ${fmt(round.bare)}  full ${fmt(round.full)}  ruled ${fmt(round.ruled)}  ratio ${(round.full / round.bare).toFixed(3)}  ruled/full ${(round.ruled / round.full).toFixed(3)}`);
   }
   console.log(`  ratio full / bare (median of the rounds' ratios): ${r.ratio.toFixed(3)}`);
+  console.log(`  ratio 10 rules + 3-way split / plain link (median of the rounds' ratios): ${r.ruledRatio.toFixed(3)}`);
   console.log(`  lines queued minus redirects answered: ${r.queued} (>= 0: every answered click was queued; requests still in flight when a round ends add up to 64 each)`);
 }
 

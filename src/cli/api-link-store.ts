@@ -1,6 +1,7 @@
 import type { LinkJson } from '../links/link-schemas.ts';
 import { LinkStoreError, type LinkStoreErrorCode } from '../links/link-store-error.ts';
 import { errorCodeForStatus } from '../shared/app-error.ts';
+import { LINK_FIELD_NAMES, LINK_FIELDS } from '../links/link-fields.ts';
 import type { LinkRecord, LinkStore } from '../links/link-store.ts';
 
 /** What the API answers on a refusal (api-errors.ts). */
@@ -12,24 +13,18 @@ interface ErrorBody {
 const STORE_CODES: ReadonlySet<string> = new Set<LinkStoreErrorCode>(['invalid', 'not_found', 'conflict']);
 
 export function fromLinkJson(json: LinkJson): LinkRecord {
+  const fields = Object.fromEntries(LINK_FIELD_NAMES.map((name) => [LINK_FIELDS[name].column, json[name]]));
+  const when = (iso: string | null) => (iso === null ? null : new Date(iso));
   return {
     id: json.id,
     slug: json.slug,
-    campaign: json.campaign,
-    adgroup: json.adgroup,
-    ad: json.ad,
-    network: json.network,
     targets: json.targets,
-    attributionWindowIdfa: json.attribution_window_idfa,
-    attributionWindowFingerprint: json.attribution_window_fingerprint,
-    storeParams: json.store_params,
-    appStoreCampaignToken: json.app_store_campaign_token,
-    appStoreProviderToken: json.app_store_provider_token,
-    forwardQuery: json.forward_query,
-    campaignUrl: json.campaign_url,
-    country: json.country,
-    device: json.device,
-    userId: json.user_id,
+    ...(fields as Pick<LinkRecord, (typeof LINK_FIELDS)[keyof typeof LINK_FIELDS]['column']>),
+    startsAt: when(json.starts_at),
+    expiresAt: when(json.expires_at),
+    expiredUrl: json.expired_url,
+    maxClicks: json.max_clicks,
+    rules: json.rules,
     createdAt: new Date(json.created_at),
     updatedAt: new Date(json.updated_at),
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   createLinkSchema,
@@ -30,10 +31,13 @@ export interface CommandDeps extends CommandIo {
 export type ExitCode = 0 | 1 | 2;
 
 const TEXT_FIELDS = fieldsOfKind('text', 'url').map(cliFlag);
-const NUMBER_FIELDS = fieldsOfKind('minutes').map(cliFlag);
+const NUMBER_FIELDS = [...fieldsOfKind('minutes').map(cliFlag), 'max-clicks'];
+// The schedule and rules (src/links/rules/); `rules` is JSON, inline or from a file.
+const RULE_TEXT_FIELDS = ['starts-at', 'expires-at', 'expired-url'];
+const JSON_FIELDS = ['rules'];
 const BOOLEAN_FIELDS = fieldsOfKind('boolean').map(cliFlag);
 const PLATFORMS = ['ios', 'android', 'default'] as const;
-const FIELD_FLAGS = [...TEXT_FIELDS, ...NUMBER_FIELDS, ...BOOLEAN_FIELDS, ...PLATFORMS];
+const FIELD_FLAGS = [...TEXT_FIELDS, ...RULE_TEXT_FIELDS, ...NUMBER_FIELDS, ...BOOLEAN_FIELDS, ...JSON_FIELDS, ...PLATFORMS];
 const LIST_FLAGS = ['slug', 'campaign', 'network', 'q', 'limit', 'cursor'];
 
 const stringOption = { type: 'string' } as const;
@@ -53,6 +57,16 @@ const apiName = (flag: string) => flag.replaceAll('-', '_');
 const asNumber = (v: string) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 const asBoolean = (v: string) => (v === 'true' ? true : v === 'false' ? false : v);
 
+/** JSON typed inline or read from `@file`; a parse error is refused naming the field. */
+function asJson(flag: string, value: string): unknown {
+  const text = value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new LinkStoreError('invalid', `${apiName(flag)}: is not valid JSON (${(err as Error).message})`, apiName(flag));
+  }
+}
+
 /** The flags given, as an API-shaped body; an empty value means "none" (null on update). */
 function bodyFrom(values: Record<string, string | boolean | undefined>, mode: 'create' | 'update'): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -61,7 +75,8 @@ function bodyFrom(values: Record<string, string | boolean | undefined>, mode: 'c
   for (const flag of FIELD_FLAGS) {
     const value = values[flag];
     if (typeof value !== 'string') continue;
-    const converted = value === '' ? empty : NUMBER_FIELDS.includes(flag) ? asNumber(value) : BOOLEAN_FIELDS.includes(flag) ? asBoolean(value) : value;
+    const converted =
+      value === '' ? empty : NUMBER_FIELDS.includes(flag) ? asNumber(value) : BOOLEAN_FIELDS.includes(flag) ? asBoolean(value) : JSON_FIELDS.includes(flag) ? asJson(flag, value) : value;
     if (converted === undefined) continue;
     if ((PLATFORMS as readonly string[]).includes(flag)) targets[flag] = converted as string | null;
     else body[apiName(flag)] = converted;
@@ -76,7 +91,8 @@ function linkText(json: LinkJson, trackingUrl: string | undefined): string[] {
   if (trackingUrl) rows.push(['tracking_url', trackingUrl]);
   for (const platform of PLATFORMS) if (json.targets[platform]) rows.push([`targets.${platform}`, json.targets[platform]!]);
   for (const [key, value] of Object.entries(json)) {
-    if (!['id', 'slug', 'targets'].includes(key) && value !== null) rows.push([key, String(value)]);
+    if (['id', 'slug', 'targets'].includes(key) || value === null || (Array.isArray(value) && value.length === 0)) continue;
+    rows.push([key, typeof value === 'object' ? JSON.stringify(value) : String(value)]);
   }
   const width = Math.max(...rows.map(([key]) => key.length));
   return rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`);

@@ -24,6 +24,8 @@ Commands:
 Fields:
   --ios --android --default URL             https://…, http://…, market://details?…, itms-apps://…
 ${FIELD_LINES}
+  --starts-at ISO-TIME  --expires-at ISO-TIME  --expired-url URL  --max-clicks N
+  --rules JSON|@FILE                        the ordered rules as the API takes them ('[]' or '' removes them)
 
 Options:
   --json    print the API's JSON instead of text

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { ruleColumns } from '../links/rules/link-rule-fields.ts';
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 
 /** Store targets by the platform chosen at click time; `default` is the web target. */
@@ -31,6 +32,8 @@ export const campaignLinks = pgTable(
     appStoreProviderToken: varchar('app_store_provider_token', { length: 64 }),
     // Pass the visitor's query string on to the target.
     forwardQuery: boolean('forward_query').notNull().default(false),
+    // Schedule, click limit and rules (src/links/rules/).
+    ...ruleColumns,
     // Deleted links keep their slug reserved, so old clicks never point at a new link.
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -73,7 +73,16 @@ export function createLinkCompactor(maxShared = 20_000): (link: Link, slug: stri
       appStoreCampaignToken: shared(link.appStoreCampaignToken),
       appStoreProviderToken: shared(link.appStoreProviderToken),
       forwardQuery: link.forwardQuery,
+      // The rules feature's fields; rules are rare and kept as they are, counted at twice
+      // their JSON length (UTF-16) plus object overhead.
+      startsAt: link.startsAt,
+      expiresAt: link.expiresAt,
+      expiredUrl: shared(link.expiredUrl),
+      maxClicks: link.maxClicks,
+      rules: link.rules,
     };
+    if (link.rules) added += 2 * JSON.stringify(link.rules).length + 64 * link.rules.length;
+    if (link.startsAt || link.expiresAt) added += 2 * 48;
     return { link: compact, bytes: added };
   };
 }

@@ -22,6 +22,11 @@ export function createLinkRepository(db: Database): LinkSource {
       appStoreCampaignToken: campaignLinks.appStoreCampaignToken,
       appStoreProviderToken: campaignLinks.appStoreProviderToken,
       forwardQuery: campaignLinks.forwardQuery,
+      startsAt: campaignLinks.startsAt,
+      expiresAt: campaignLinks.expiresAt,
+      expiredUrl: campaignLinks.expiredUrl,
+      maxClicks: campaignLinks.maxClicks,
+      rules: campaignLinks.rules,
     })
     .from(campaignLinks)
     .where(and(sql`${campaignLinks.slug} = any(${sql.placeholder('slugs')}::text[])`, isNull(campaignLinks.deletedAt)))

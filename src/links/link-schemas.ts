@@ -7,6 +7,7 @@ import { storeKind } from './store-url.ts';
 
 export { CAMPAIGN_URL_MAX, TEXT_MAX };
 import { SLUG_PATTERN } from './link.ts';
+import { ruleInputFields, ruleJson, ruleJsonSchema } from './rules/link-rule-fields.ts';
 
 /**
  * What a campaign link may hold, as zod schemas shared by the API, the admin UI and the
@@ -129,7 +130,11 @@ function inputSchema(spec: LinkFieldSpec): z.ZodType {
 type InputShape = { [N in LinkFieldName]: z.ZodOptional<z.ZodType<FieldValue<(typeof LINK_FIELDS)[N]['kind']>>> };
 
 /** Everything about a link except its slug and targets; shared by create and update. */
-const linkFields = Object.fromEntries(LINK_FIELD_NAMES.map((name) => [name, inputSchema(LINK_FIELDS[name]).optional()])) as InputShape;
+const linkFields = {
+  ...(Object.fromEntries(LINK_FIELD_NAMES.map((name) => [name, inputSchema(LINK_FIELDS[name]).optional()])) as InputShape),
+  // The rules feature declares its own fields (links/rules/link-rule-fields.ts).
+  ...ruleInputFields,
+};
 
 const BODY_MESSAGE = 'must be a JSON object';
 
@@ -256,6 +261,7 @@ export const linkSchema = z
     slug: z.string().meta({ example: 'spring-sale' }),
     targets: z.object({ ios: z.string().optional(), android: z.string().optional(), default: z.string().optional() }),
     ...outputShape,
+    ...ruleJsonSchema,
     created_at: z.string().meta({ format: 'date-time' }),
     updated_at: z.string().meta({ format: 'date-time' }),
   })
@@ -270,6 +276,7 @@ export function toLinkJson(link: LinkRecord): LinkJson {
     slug: link.slug,
     targets: link.targets,
     ...(fields as Pick<LinkJson, LinkFieldName>),
+    ...ruleJson(link),
     created_at: link.createdAt.toISOString(),
     updated_at: link.updatedAt.toISOString(),
   };

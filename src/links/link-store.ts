@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { campaignLinks, type LinkTargets, type NewCampaignLinkRow } from '../db/schema.ts';
+import { ruleColumnsFrom, scheduleProblem } from './rules/link-rule-fields.ts';
 import { TARGET_PLATFORMS, type CreateLinkInput, type ListQuery, type UpdateLinkInput } from './link-schemas.ts';
 import { LINK_FIELD_NAMES, LINK_FIELDS } from './link-fields.ts';
 import type { LinkRecord } from './link.ts';
@@ -73,7 +74,8 @@ function columnsFrom(input: Omit<UpdateLinkInput, 'targets'>): Partial<NewCampai
     const spec = LINK_FIELDS[name];
     values[spec.column] = spec.kind === 'text' || spec.kind === 'url' ? emptyToNull(value as string | null) : value;
   }
-  return values as Partial<NewCampaignLinkRow>;
+  // The rules feature's fields (schedule, limit, rules) map themselves.
+  return { ...values, ...ruleColumnsFrom(input) } as Partial<NewCampaignLinkRow>;
 }
 
 function mergeTargets(current: LinkTargets, patch: NonNullable<UpdateLinkInput['targets']>): LinkTargets {
@@ -126,6 +128,8 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
     async create(input) {
       const { slug, targets, ...rest } = input;
       const values = { ...columnsFrom(rest), targets };
+      const schedule = scheduleProblem(values.startsAt, values.expiresAt);
+      if (schedule) throw new LinkStoreError('invalid', schedule, 'expires_at');
       if (slug !== undefined) {
         const created = await insert({ ...values, slug });
         if (created) return created;
@@ -171,6 +175,8 @@ export function createLinkStore(db: Database, options: LinkStoreOptions = {}): L
         const { targets, ...rest } = patch;
         const values = columnsFrom(rest);
         if (targets) values.targets = mergeTargets(current.targets, targets);
+        const schedule = scheduleProblem(values.startsAt === undefined ? current.startsAt : values.startsAt, values.expiresAt === undefined ? current.expiresAt : values.expiresAt);
+        if (schedule) throw new LinkStoreError('invalid', schedule, 'expires_at');
         if (Object.keys(values).length === 0) return current;
         const [updated] = await tx.update(campaignLinks).set(values).where(eq(campaignLinks.id, current.id)).returning(liveColumns);
         if (!updated) throw notFound(ref);

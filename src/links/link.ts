@@ -1,4 +1,5 @@
 import type { CampaignLinkRow, LinkTargets } from '../db/schema.ts';
+import type { LinkRuleFields } from './rules/link-rule-fields.ts';
 
 export type { LinkTargets };
 
@@ -9,7 +10,7 @@ export type LinkRecord = Omit<CampaignLinkRow, 'deletedAt'>;
 export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What the click path needs of a campaign link; cached per slug in every web process. */
-export interface Link {
+export interface Link extends LinkRuleFields {
   id: number;
   slug: string;
   campaign: string | null;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Database } from '../db/client.ts';
 import type { LinkStore } from '../links/link-store.ts';
+import type { ExplainDeps } from '../links/rules/explain-link.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAdminApp } from './admin/index.ts';
 import type { SessionStore } from './admin/session-store.ts';
@@ -31,11 +32,25 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   statsDb?: Database | undefined;
 }
 
+/** Explain runs the click path's own parts: the same platform detector, GeoIP and variant key. */
+function explainDeps(deps: AppDeps): ExplainDeps {
+  const { countries, deviceType, visitorHash } = deps.linkRules;
+  return {
+    visitorHash,
+    deviceType,
+    detectPlatform: (ua) => deps.detectPlatform(ua),
+    countryOf: async (ip) => {
+      await countries.open();
+      return countries.country(ip) ?? null;
+    },
+  };
+}
+
 /** Builds the web app without opening a port, so tests drive it with `app.request()`. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   // One allowance of wrong keys per address, whether guessed through the API or the form.
-  const guarded = { ...deps, authThrottle: deps.authThrottle ?? createAuthThrottle() };
+  const guarded = { ...deps, authThrottle: deps.authThrottle ?? createAuthThrottle(), explain: explainDeps(deps) };
   app.route('/', createClickRoute(deps));
   app.route('/api/v1', createApiApp(guarded));
   app.route('/admin', createAdminApp(guarded));

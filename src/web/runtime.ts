@@ -10,6 +10,7 @@ import type { Logger } from '../shared/logger.ts';
 import { createDbSessionStore } from './admin/session-store.ts';
 import { createApp } from './app.ts';
 import type { WebConfig } from '../config/web.ts';
+import { CLICK_COUNT_TIMEOUT_MS, createLinkRulesParts } from './click/link-rules-parts.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
 import { createWebMetrics } from './metrics.ts';
 import { createPlatformDetector } from './platform/detect-platform.ts';
@@ -52,6 +53,16 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     },
     metrics.queueObserver,
   );
+  const linkRules = createLinkRulesParts(
+    {
+      redisUrl: config.redisUrls[0],
+      counterKeyPrefix: `${config.REDIS_QUEUE_KEY}:link_clicks:`,
+      counterTimeoutMs: CLICK_COUNT_TIMEOUT_MS,
+      geoIpPath: config.GEOIP_DB,
+      apiKey: parts.apiKey,
+    },
+    logger,
+  );
   const app = createApp({
     links,
     queue,
@@ -70,6 +81,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     notFoundUrl: config.NOT_FOUND_URL,
     errorPageUrl: config.ERROR_PAGE_URL,
     newClickId: randomUUIDv7,
+    linkRules: linkRules.deps,
     nowMs: Date.now,
     readiness: [
       { anyOf: [{ name: 'postgres', check: () => database.ping() }] },
@@ -86,6 +98,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
       const unsent = await queue.drain(config.SHUTDOWN_TIMEOUT_MS);
       if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks neither a store nor the spool would take; they are lost');
       await queue.close();
+      await linkRules.close();
       await parts.close();
       await database.close();
     },

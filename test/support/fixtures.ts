@@ -71,6 +71,11 @@ export function linkFixture(overrides: Partial<Link> = {}): Link {
     appStoreCampaignToken: null,
     appStoreProviderToken: null,
     forwardQuery: false,
+    startsAt: null,
+    expiresAt: null,
+    expiredUrl: null,
+    maxClicks: null,
+    rules: null,
     ...overrides,
   };
 }

@@ -9,6 +9,8 @@ import type { Logger } from '../../shared/logger.ts';
 import { API_KEY_NOT_SET, createKeyGuard, type KeyGuardDeps } from '../api/api-key.ts';
 import type { AdminEnv } from './admin-env.ts';
 import { createLinkPages } from './link-pages.ts';
+import type { ExplainDeps } from '../../links/rules/explain-link.ts';
+import { createRulesPages } from './rules/rules-pages.ts';
 import { publicOrigin, type OriginSettings } from './origin.ts';
 import { createAdminSessions } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -24,6 +26,8 @@ export interface AdminDeps extends OriginSettings, Omit<KeyGuardDeps, 'trustProx
   adminSessionStore?: SessionStore | undefined;
   /** Where the statistics are read; unset: pages show no counts. */
   statsDb?: Database | undefined;
+  explain: ExplainDeps;
+  nowMs: () => number;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -123,6 +127,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   });
   const stats = deps.statsDb ? createAdminStats(deps.statsDb) : undefined;
   if (deps.statsDb) signedIn.route('/', createStatsPages({ db: deps.statsDb, store: deps.linkStore }));
+  signedIn.route('/links', createRulesPages({ store: deps.linkStore, explain: deps.explain, nowMs: deps.nowMs }));
   signedIn.route('/links', createLinkPages({ store: deps.linkStore, origin: (c) => publicOrigin(c, deps), stats }));
   app.route('/', signedIn);
   return app;

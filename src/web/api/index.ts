@@ -5,6 +5,8 @@ import type { Logger } from '../../shared/logger.ts';
 import { requireApiKey, type KeyGuardDeps } from './api-key.ts';
 import { createDocsRoute } from './docs/docs-route.ts';
 import { apiErrorHandler } from './api-error-handler.ts';
+import type { ExplainDeps } from '../../links/rules/explain-link.ts';
+import { createExplainRoutes } from './explain-route.ts';
 import { createLinkRoutes } from './link-routes.ts';
 import type { Database } from '../../db/client.ts';
 import { createStatsRoutes } from './stats-routes.ts';
@@ -15,6 +17,8 @@ export interface ApiDeps extends KeyGuardDeps {
   logger: Logger;
   /** Where the statistics are read; unset: no `/stats` route. */
   statsDb?: Database | undefined;
+  explain: ExplainDeps;
+  nowMs: () => number;
 }
 
 export const API_BASE_PATH = '/api/v1';
@@ -32,6 +36,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
     app.use('/stats', auth);
     app.route('/', createStatsRoutes({ db: deps.statsDb, linkStore: deps.linkStore }));
   }
+  app.route('/', createExplainRoutes(deps.linkStore, deps.explain, deps.nowMs));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

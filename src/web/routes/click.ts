@@ -3,6 +3,7 @@ import { LinkLookupError } from '../../links/link-cache.ts';
 import { readAdIds } from '../click/ad-ids.ts';
 import { chooseTarget } from '../click/choose-target.ts';
 import { clickParams } from '../tracking/event-params.ts';
+import { applyLinkRules, hasLinkRules, type LinkRulesDeps } from '../click/link-rules.ts';
 import { createRedirectBuilder } from '../click/redirect-url.ts';
 import { refererHost } from '../tracking/referer-host.ts';
 import type { WebMetrics } from '../metrics.ts';
@@ -15,6 +16,8 @@ export interface ClickRouteDeps extends EventRouteDeps {
   notFoundUrl?: string | undefined;
   errorPageUrl?: string | undefined;
   newClickId: () => string;
+  /** Schedule, click limit and rules; links without them never touch these. */
+  linkRules: Omit<LinkRulesDeps, 'trustProxy' | 'nowMs'>;
 }
 
 export const CLICK_TOPIC = 'clicks';
@@ -31,6 +34,7 @@ function redirect(location: string): Response {
 export function createClickRoute(deps: ClickRouteDeps): Hono {
   const { links, queue, metrics, logger } = deps;
   const buildRedirect = createRedirectBuilder({ appStoreProviderToken: deps.appStoreProviderToken });
+  const rulesDeps: LinkRulesDeps = { ...deps.linkRules, trustProxy: deps.trustProxy, nowMs: deps.nowMs };
 
   const notFound = (): Response =>
     deps.notFoundUrl ? redirect(deps.notFoundUrl) : new Response('Link not found\n', { status: 404, headers: NO_STORE });
@@ -59,10 +63,23 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
 
       const userAgent = c.req.header('user-agent') ?? '';
       const platform = deps.detectPlatform(userAgent, c.req.header('sec-ch-ua-platform'));
-      const target = chooseTarget(link.targets, platform);
+      const query = c.req.query();
+      let target: string | undefined;
+      let rule: string | undefined;
+      let variant: string | undefined;
+      if (hasLinkRules(link)) {
+        const pending = applyLinkRules(c, rulesDeps, link, { platform, userAgent, query, counts: c.req.method === 'GET' });
+        const ruled = pending instanceof Promise ? await pending : pending;
+        // Outside the schedule or past the limit: expired_url, else the unknown-link answer.
+        if (ruled.expired) return answer(link.expiredUrl ? redirect(link.expiredUrl) : notFound(), platform, 'expired');
+        target = ruled.target;
+        rule = ruled.rule?.name;
+        variant = ruled.variant ?? undefined;
+      } else {
+        target = chooseTarget(link.targets, platform);
+      }
       if (!target) return answer(notFound(), platform, 'no_target');
 
-      const query = c.req.query();
       const ids = readAdIds(query);
       const clickId = deps.newClickId();
       const redirectUrl = buildRedirect(link, target, { clickId, slug: link.slug, campaign: link.campaign, platform, adid: ids.adid, query });
@@ -72,7 +89,7 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
         topic: CLICK_TOPIC,
         type: CLICK_TYPE,
         params: (attr) =>
-          clickParams({ clickId, link, platform, redirectUrl, refererHost: refererHost(c.req.header('referer')), visitorQuery: query, attribution: attr }),
+          clickParams({ clickId, link, platform, redirectUrl, refererHost: refererHost(c.req.header('referer')), visitorQuery: query, attribution: attr, rule, variant }),
       });
       const queued = await queue.push(line);
       return answer(redirect(redirectUrl), platform, queued);

@@ -22,6 +22,10 @@ export interface ClickFacts extends EventFacts {
   redirectUrl: string;
   /** The `Referer` header's host only (see referer-host.ts), '' when none. */
   refererHost?: string;
+  /** The link rule that chose the target (its name, else its position from 1); absent: none did. */
+  rule?: string | undefined;
+  /** The split-test variant the visitor got (its name, else its position from 1). */
+  variant?: string | undefined;
 }
 
 export interface ImpressionFacts extends EventFacts {
@@ -35,7 +39,12 @@ export interface ImpressionFacts extends EventFacts {
  * capped so a huge query cannot bloat the queue.
  */
 export function clickParams(facts: ClickFacts): string {
-  return eventParams(`click_id=${encodeComponent(facts.clickId)}`, facts, facts.redirectUrl, facts.refererHost);
+  let out = eventParams(`click_id=${encodeComponent(facts.clickId)}`, facts, facts.redirectUrl, facts.refererHost);
+  // Rule and variant names are validated as [A-Za-z0-9_.-], but a position-based name
+  // needs no escaping either; encoded all the same in case that ever changes.
+  if (facts.rule !== undefined) out += `&rule=${encodeComponent(facts.rule)}`;
+  if (facts.variant !== undefined) out += `&variant=${encodeComponent(facts.variant)}`;
+  return out;
 }
 
 /** An impression is a click that was only seen: the same fields, its own id, no redirect. */

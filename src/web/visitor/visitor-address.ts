@@ -26,6 +26,11 @@ function addressOf(c: Context, raw: Incoming | undefined, trustProxy: number): s
   return clientIp(raw?.socket?.remoteAddress, header(c, raw, 'x-forwarded-for'), trustProxy);
 }
 
+/** A request header, read from Node's own header object when there is one (see `header`). */
+export function requestHeader(c: Context, name: string): string | undefined {
+  return header(c, incoming(c), name);
+}
+
 /** The client's full address, for decisions inside this process (never queued as is). */
 export function requestIp(c: Context, trustProxy: number): string {
   return addressOf(c, incoming(c), trustProxy);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Sql } from '../../../src/db/client.ts';
 import { createLinkStore, type LinkStore } from '../../../src/links/link-store.ts';
 import { createAdminApp } from '../../../src/web/admin/index.ts';
+import { explainParts } from '../api/api-client.ts';
 import { IPHONE_UA, silentLogger, TARGETS, testSql, uniqueSlug } from '../../support/fixtures.ts';
 import { startTestRuntime } from '../../support/web-runtime.ts';
 import { adminClient, csrfTokenIn, decodeEntities, ORIGIN } from './admin-client.ts';
@@ -315,8 +316,8 @@ describe('/admin behind a proxy or with PUBLIC_URL', () => {
     store = createLinkStore(createDb(sql));
   });
   afterAll(() => sql.end());
-  const mounted = (deps: Omit<Parameters<typeof createAdminApp>[0], 'linkStore' | 'logger'>) =>
-    new Hono().route('/admin', createAdminApp({ linkStore: store, logger: silentLogger, ...deps }));
+  const mounted = (deps: Omit<Parameters<typeof createAdminApp>[0], 'linkStore' | 'logger' | 'explain' | 'nowMs'>) =>
+    new Hono().route('/admin', createAdminApp({ linkStore: store, logger: silentLogger, ...explainParts, ...deps }));
 
   it('marks the cookie Secure and shows https tracking URLs when a trusted proxy says https', async () => {
     const app = mounted({ apiKey: API_KEY, trustProxy: 1 });

@@ -2,6 +2,12 @@ import type { Hono } from 'hono';
 
 export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
 
+/** Explain's parts for an API app built without the click path: a fixed hash, no GeoIP. */
+export const explainParts = {
+  nowMs: Date.now,
+  explain: { visitorHash: () => 0, detectPlatform: () => 'web' as const, deviceType: () => 'desktop' as const, countryOf: async () => null },
+};
+
 export interface ApiAnswer {
   status: number;
   headers: Headers;

@@ -4,7 +4,7 @@ import { createLinkStore } from '../../../src/links/link-store.ts';
 import { apiKeyMatches } from '../../../src/web/api/api-key.ts';
 import { createApiApp } from '../../../src/web/api/index.ts';
 import { silentLogger, testSql } from '../../support/fixtures.ts';
-import { TEST_API_KEY } from './api-client.ts';
+import { explainParts, TEST_API_KEY } from './api-client.ts';
 
 describe('API key check', () => {
   it('accepts only the exact key, whatever the lengths', () => {
@@ -21,7 +21,7 @@ describe('/api/v1 authentication', () => {
 
   beforeAll(() => {
     sql = testSql();
-    app = createApiApp({ linkStore: createLinkStore(createDb(sql)), apiKey: TEST_API_KEY, logger: silentLogger });
+    app = createApiApp({ linkStore: createLinkStore(createDb(sql)), apiKey: TEST_API_KEY, logger: silentLogger, ...explainParts });
   });
   afterAll(() => sql.end());
 
@@ -64,7 +64,7 @@ describe('/api/v1 authentication', () => {
   });
 
   it('answers 503 saying API_KEY is not set when the server has no key', async () => {
-    const keyless = createApiApp({ linkStore: createLinkStore(createDb(sql)), apiKey: undefined, logger: silentLogger });
+    const keyless = createApiApp({ linkStore: createLinkStore(createDb(sql)), apiKey: undefined, logger: silentLogger, ...explainParts });
     const res = await keyless.request('/links', { headers: { authorization: 'Bearer anything' } });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: 'api_key_not_set', message: expect.stringMatching(/API_KEY is not set/) });

@@ -7,12 +7,13 @@ import type { LinkStore } from '../../../src/links/link-store.ts';
 import { createApiApp } from '../../../src/web/api/index.ts';
 import { SCALAR_SHA256, vendoredScalarSha256 } from '../../../src/web/api/docs/docs-route.ts';
 import { silentLogger } from '../../support/fixtures.ts';
+import { explainParts } from './api-client.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // The reference page reads only the OpenAPI document: no store is touched.
-const app = createApiApp({ linkStore: {} as LinkStore, apiKey: 'k', logger: silentLogger });
+const app = createApiApp({ linkStore: {} as LinkStore, apiKey: 'k', logger: silentLogger, ...explainParts });
 
 describe('/api/v1/docs', () => {
   it('serves its script from this origin, pinned, under a CSP without inline script', async () => {

@@ -3,6 +3,7 @@ import { createDb, type Sql } from '../../../src/db/client.ts';
 import { createLinkStore } from '../../../src/links/link-store.ts';
 import { createApiApp } from '../../../src/web/api/index.ts';
 import { silentLogger, testSql } from '../../support/fixtures.ts';
+import { explainParts } from './api-client.ts';
 
 describe('/api/v1/openapi.json', () => {
   let sql: Sql;
@@ -11,7 +12,7 @@ describe('/api/v1/openapi.json', () => {
 
   beforeAll(async () => {
     sql = testSql();
-    app = createApiApp({ linkStore: createLinkStore(createDb(sql)), apiKey: 'k', logger: silentLogger });
+    app = createApiApp({ linkStore: createLinkStore(createDb(sql)), apiKey: 'k', logger: silentLogger, ...explainParts });
     const res = await app.request('/openapi.json');
     expect(res.status).toBe(200);
     doc = await res.json();

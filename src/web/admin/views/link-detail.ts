@@ -74,6 +74,7 @@ ${view.statsSection ?? ''}
 </dl>
 <div class="actions">
   <a class="button" href="/admin/links/${link.id}/edit">Edit</a>
+  <a class="button" href="/admin/links/${link.id}/rules">Rules and schedule${link.rules?.length ? ` (${link.rules.length})` : ''}</a>
   <form method="post" action="/admin/links/${link.id}/delete" class="inline" data-confirm="Delete ${link.slug}? Its tracking URL stops working until the link is restored from Deleted links.">
     <input type="hidden" name="_csrf" value="${view.csrfToken}">
     <button type="submit" class="danger">Delete</button>
