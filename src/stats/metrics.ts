@@ -1,25 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { BATCH_SECONDS_BUCKETS, createRegistry } from '../shared/metrics-registry.ts';
 import type { FoldResult } from './fold.ts';
 
 /** The stats consumer's metrics; the embedded pipeline uses the same counters. */
 export function createStatsMetrics(options: { defaultMetrics?: boolean } = {}) {
-  const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+  const { registry, registers } = createRegistry(options);
   const folded = new Counter({ name: 'stats_events_folded_total', help: 'Events counted into the rollups', registers });
-  const duplicates = new Counter({
-    name: 'stats_duplicates_skipped_total',
-    help: 'Redelivered events skipped: their id was already counted, or their offset already stored',
-    registers,
-  });
+  const duplicates = new Counter({ name: 'stats_duplicates_skipped_total', help: 'Redelivered events skipped: their id was already counted, or their offset already stored', registers });
   const skipped = new Counter({ name: 'stats_events_skipped_total', help: 'Messages that are no countable event', labelNames: ['reason'] as const, registers });
   const foldErrors = new Counter({ name: 'stats_fold_errors_total', help: 'Failed fold transactions (each is retried)', registers });
-  const foldSeconds = new Histogram({
-    name: 'stats_fold_seconds',
-    help: 'Time for one batch transaction',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers,
-  });
+  const foldSeconds = new Histogram({ name: 'stats_fold_seconds', help: 'Time for one batch transaction', buckets: BATCH_SECONDS_BUCKETS, registers });
   const lag = new Gauge({ name: 'stats_consumer_lag', help: 'Messages not yet folded, per partition', labelNames: ['topic', 'partition'] as const, registers });
 
   let total = 0;

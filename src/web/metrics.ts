@@ -1,69 +1,24 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { createRegistry } from '../shared/metrics-registry.ts';
 import type { LookupOutcome } from '../links/link-cache.ts';
 import type { ClickQueueObserver } from '../queue/click-queue.ts';
 
 /** One registry per app instance, so tests and cluster workers never share counters. */
 export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
-  const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+  const { registry, registers } = createRegistry(options);
 
-  const clicks = new Counter({
-    name: 'clicks_total',
-    help: 'Clicks answered, by platform chosen and outcome',
-    labelNames: ['platform', 'outcome'] as const,
-    registers,
-  });
+  const clicks = new Counter({ name: 'clicks_total', help: 'Clicks answered, by platform chosen and outcome', labelNames: ['platform', 'outcome'] as const, registers });
   const clickChildren = new Map<string, ReturnType<typeof clicks.labels>>();
-  const redirectSeconds = new Histogram({
-    name: 'click_redirect_duration_seconds',
-    help: 'Time from request to redirect on the click route',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers,
-  });
-  const linkLookups = new Counter({
-    name: 'link_cache_lookups_total',
-    help: 'Link lookups by outcome: hit, miss (went to Postgres), stale (Postgres failed, served the last known link)',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
+  const redirectSeconds = new Histogram({ name: 'click_redirect_duration_seconds', help: 'Time from request to redirect on the click route', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
+  const linkLookups = new Counter({ name: 'link_cache_lookups_total', help: 'Link lookups by outcome: hit, miss (went to Postgres), stale (Postgres failed, served the last known link)', labelNames: ['outcome'] as const, registers });
   // Misses of one event-loop turn share a query: queries against misses says how well.
-  const linkQueries = new Counter({
-    name: 'link_lookup_queries_total',
-    help: 'Queries sent to Postgres for cache misses (each covers every slug missed in one event-loop turn)',
-    registers,
-  });
-  const linkQuerySlugs = new Counter({
-    name: 'link_lookup_query_slugs_total',
-    help: 'Slugs asked for in those queries',
-    registers,
-  });
-  const pushFailures = new Counter({
-    name: 'click_queue_push_failures_total',
-    help: 'Pushes to a click store that failed or stalled',
-    labelNames: ['store'] as const,
-    registers,
-  });
-  const bufferedLines = new Counter({
-    name: 'click_queue_buffered_total',
-    help: 'Lines that went to the in-memory buffer because no store took them in time',
-    registers,
-  });
-  const droppedLines = new Counter({
-    name: 'click_queue_dropped_total',
-    help: 'Lines dropped because the in-memory buffer was full and the spool refused them',
-    registers,
-  });
-  const spilledLines = new Counter({
-    name: 'click_queue_spilled_total',
-    help: 'Lines written to the Postgres spool because no store took them in time',
-    registers,
-  });
-  const restoredLines = new Counter({
-    name: 'click_queue_restored_total',
-    help: 'Lines brought back from the spool to a store',
-    registers,
-  });
+  const linkQueries = new Counter({ name: 'link_lookup_queries_total', help: 'Queries sent to Postgres for cache misses (each covers every slug missed in one event-loop turn)', registers });
+  const linkQuerySlugs = new Counter({ name: 'link_lookup_query_slugs_total', help: 'Slugs asked for in those queries', registers });
+  const pushFailures = new Counter({ name: 'click_queue_push_failures_total', help: 'Pushes to a click store that failed or stalled', labelNames: ['store'] as const, registers });
+  const bufferedLines = new Counter({ name: 'click_queue_buffered_total', help: 'Lines that went to the in-memory buffer because no store took them in time', registers });
+  const droppedLines = new Counter({ name: 'click_queue_dropped_total', help: 'Lines dropped because the in-memory buffer was full and the spool refused them', registers });
+  const spilledLines = new Counter({ name: 'click_queue_spilled_total', help: 'Lines written to the Postgres spool because no store took them in time', registers });
+  const restoredLines = new Counter({ name: 'click_queue_restored_total', help: 'Lines brought back from the spool to a store', registers });
   // Counted in plain numbers and handed over on scrape: a network whose macro is broken
   // sends a bad id with every click, and Counter.inc costs more than the whole id check.
   const pendingInvalidAdIds = new Map<string, number>();
@@ -81,17 +36,8 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
       }
     },
   });
-  const impressions = new Counter({
-    name: 'impressions_total',
-    help: 'Impression pixels answered, by outcome',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const bufferSize = new Gauge({
-    name: 'click_queue_buffer_lines',
-    help: 'Lines waiting in the in-memory buffer',
-    registers,
-  });
+  const impressions = new Counter({ name: 'impressions_total', help: 'Impression pixels answered, by outcome', labelNames: ['outcome'] as const, registers });
+  const bufferSize = new Gauge({ name: 'click_queue_buffer_lines', help: 'Lines waiting in the in-memory buffer', registers });
 
   const queueObserver: ClickQueueObserver = {
     pushFailed: (store) => pushFailures.inc({ store }),

@@ -1,28 +1,17 @@
 import { createServer, type Server } from 'node:http';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { BATCH_SECONDS_BUCKETS, createRegistry } from '../shared/metrics-registry.ts';
 import { bearerMatches } from '../shared/bearer.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { DrainObserver } from './drain/drain-loop.ts';
 
 export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) {
-  const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+  const { registry, registers } = createRegistry(options);
   const delivered = new Counter({ name: 'worker_lines_delivered_total', help: 'Lines produced to the sink and acknowledged', registers });
   const invalid = new Counter({ name: 'worker_lines_invalid_total', help: 'Lines that failed to decode, sent to the dead-letter list', registers });
   const produceErrors = new Counter({ name: 'worker_produce_errors_total', help: 'Failed produce attempts (each is retried)', registers });
-  const batchSeconds = new Histogram({
-    name: 'worker_batch_produce_seconds',
-    help: 'Time for the sink to confirm one batch',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers,
-  });
-  const klag = new Histogram({
-    name: 'worker_klag_seconds',
-    help: 'Seconds a line waited between the click and its delivery',
-    buckets: [1, 2, 5, 10, 30, 60, 300, 900, 3600],
-    registers,
-  });
+  const batchSeconds = new Histogram({ name: 'worker_batch_produce_seconds', help: 'Time for the sink to confirm one batch', buckets: BATCH_SECONDS_BUCKETS, registers });
+  const klag = new Histogram({ name: 'worker_klag_seconds', help: 'Seconds a line waited between the click and its delivery', buckets: [1, 2, 5, 10, 30, 60, 300, 900, 3600], registers });
   const queueLength = new Gauge({ name: 'worker_queue_lines', help: 'Lines waiting in the click list', labelNames: ['store'] as const, registers });
 
   const observer: DrainObserver = {
