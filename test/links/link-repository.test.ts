@@ -54,6 +54,12 @@ describe('link repository and cache against Postgres', () => {
       appStoreCampaignToken: 'ct1',
       appStoreProviderToken: null,
       forwardQuery: true,
+      // The rules feature's fields: none set.
+      startsAt: null,
+      expiresAt: null,
+      expiredUrl: null,
+      maxClicks: null,
+      rules: null,
     });
   });
 });

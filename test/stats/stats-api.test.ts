@@ -118,6 +118,6 @@ describe('GET /api/v1/stats', () => {
 
   it('is in the OpenAPI document with its 4xx answers', async () => {
     const doc = (await (await runtime.app.request('/api/v1/openapi.json')).json()) as any;
-    expect(Object.keys(doc.paths['/stats'].get.responses).sort()).toEqual(['200', '400', '401', '404', '503']);
+    expect(Object.keys(doc.paths['/stats'].get.responses).sort()).toEqual(['200', '400', '401', '404', '429', '503']);
   });
 });

@@ -4,6 +4,7 @@ import { acceptedLanguages } from '../../links/rules/accept-language.ts';
 import { explainLink, type ExplainDeps } from '../../links/rules/explain-link.ts';
 import type { LinkStore } from '../../links/link-store.ts';
 import { errorSchema, validationBody } from './api-errors.ts';
+import { denied } from './openapi-parts.ts';
 
 /** The described visitor, as query parameters; shared with the admin UI's "test this link" form. */
 export const explainQuerySchema = z.object({
@@ -69,6 +70,7 @@ const explainRoute = createRoute({
     200: { content: { 'application/json': { schema: explanationSchema } }, description: 'The explanation' },
     400: { content: { 'application/json': { schema: errorSchema } }, description: 'A query parameter is invalid; the message names it' },
     404: { content: { 'application/json': { schema: errorSchema } }, description: 'No such link' },
+    ...denied,
   },
 });
 

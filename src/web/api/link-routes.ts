@@ -9,7 +9,8 @@ import {
 } from '../../links/link-schemas.ts';
 import type { LinkRecord, LinkStore } from '../../links/link-store.ts';
 import { AppError } from '../../shared/app-error.ts';
-import { errorSchema, validationBody } from './api-errors.ts';
+import { validationBody } from './api-errors.ts';
+import { denied, json, problem, security } from './openapi-parts.ts';
 
 const Link = linkSchema.openapi('Link');
 const Warning = z
@@ -29,17 +30,6 @@ const LinkRef = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: 'The numeric id or the slug', example: '42' }),
 });
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const problem = (description: string) => json(errorSchema, description);
-const security = [{ bearerAuth: [] }];
-const denied = {
-  401: problem('Missing or wrong API key'),
-  429: {
-    ...problem('Too many wrong API keys from this address (10 in 15 minutes, API and admin sign-in together); refused until Retry-After, even with the right key'),
-    headers: { 'Retry-After': { description: 'Seconds until the address may try again', schema: { type: 'integer' as const } } },
-  },
-  503: problem('API_KEY is not set on the server'),
-};
 /** What any route that takes a link as its body may answer besides success. */
 const bodyRefusals = {
   400: problem('A field is invalid; the message names it'),

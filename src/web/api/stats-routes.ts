@@ -4,7 +4,8 @@ import type { Database } from '../../db/client.ts';
 import type { LinkStore } from '../../links/link-store.ts';
 import { DIMENSIONS, INTERVALS, queryStats, type Dimension, type StatsResult } from '../../stats/query.ts';
 import { buildStatsQuery, statsQuerySchema } from '../../stats/query-input.ts';
-import { errorSchema, problemsBody, validationBody } from './api-errors.ts';
+import { problemsBody, validationBody } from './api-errors.ts';
+import { denied, problem } from './openapi-parts.ts';
 
 const StatsResponse = z
   .object({
@@ -24,7 +25,6 @@ const StatsResponse = z
   })
   .openapi('Stats');
 
-const problem = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
 
 const statsRoute = createRoute({
   method: 'get',
@@ -39,9 +39,8 @@ const statsRoute = createRoute({
       description: 'The statistics (CSV with format=csv)',
     },
     400: problem('A query parameter is invalid; the message names it'),
-    401: problem('Missing or wrong API key'),
     404: problem('A link in `link` does not exist'),
-    503: problem('API_KEY is not set on the server'),
+    ...denied,
   },
 });
 

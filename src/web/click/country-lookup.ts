@@ -1,4 +1,8 @@
-import { openGeoIp, type GeoLookup } from '../../worker/enrich/geoip.ts';
+import type { GeoLookup } from '../../worker/enrich/geoip.ts';
+
+// Imported on first need: most web processes serve no country rule and never load the
+// GeoIP reader (a test holds production web processes to the modules they need).
+const openBundled = async (path?: string): Promise<GeoLookup> => (await import('../../worker/enrich/geoip.ts')).openGeoIp(path);
 
 /** GeoIP in the web process, opened on first need: only links with a country rule ask. */
 export interface CountryLookup {
@@ -16,7 +20,7 @@ const NO_GEO: GeoLookup = { lookup: () => ({ country: null }) };
 export function createCountryLookup(
   geoIpPath: string | undefined,
   onError: (err: unknown) => void,
-  opener: (path?: string) => Promise<GeoLookup> = openGeoIp,
+  opener: (path?: string) => Promise<GeoLookup> = openBundled,
 ): CountryLookup {
   let geo: GeoLookup | undefined;
   const known = new Map<string, string | null>();
