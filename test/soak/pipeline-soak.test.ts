@@ -72,8 +72,9 @@ describe('pipeline soak with faults', () => {
     await at(22, 'Kafka started again');
     await p.startKafka();
     await at(28, 'Redis SIGKILLed');
-    await p.killRedis();
+    // Taken before the kill: the web process may notice (and log) before the kill returns.
     const outageFrom = Date.now();
+    await p.killRedis();
     await at(29, 'web A out of rotation and stopped during the outage');
     await load.drain(webA.url);
     const stopCode = await webA.stop('SIGTERM', 30_000);
