@@ -144,7 +144,8 @@ describe('pipeline soak with faults', () => {
       .split('\n')
       .filter((line) => /click store unavailable/.test(line))
       .map((line) => (JSON.parse(line) as { time: number }).time)
-      .filter((time) => time >= outageFrom && time <= outageTo);
+      // From 2 s before: a push that stalled just before the kill may have said it first.
+      .filter((time) => time >= outageFrom - 2_000 && time <= outageTo);
     console.log(`  web B logged the ${((outageTo - outageFrom) / 1000).toFixed(1)} s Redis outage ${outageLogs.length} time(s)`);
     expect(outageLogs.length).toBeGreaterThanOrEqual(1);
     expect(outageLogs.length).toBeLessThanOrEqual(2);
