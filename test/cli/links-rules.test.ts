@@ -1,27 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLinksCommand } from '../../src/cli/links-command.ts';
-import { createDb, type Sql } from '../../src/db/client.ts';
-import { createLinkStore, type LinkStore } from '../../src/links/link-store.ts';
-import { TARGETS, testSql, uniqueSlug } from '../support/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { cliHarness } from '../support/cli.ts';
+import { TARGETS, uniqueSlug } from '../support/fixtures.ts';
 
 describe('npm run links: schedule, limit and rules', () => {
-  let sql: Sql;
-  let store: LinkStore;
-  beforeAll(() => {
-    sql = testSql();
-    store = createLinkStore(createDb(sql));
-  });
-  afterAll(() => sql.end());
-
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runLinksCommand(argv, { store, out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const { run } = cliHarness();
 
   it('sets the schedule, the limit and rules inline or from a file, and clears them', async () => {
     const slug = uniqueSlug('cli-rules');

@@ -1,30 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLinksCommand } from '../../src/cli/links-command.ts';
-import { createDb, type Sql } from '../../src/db/client.ts';
-import { createLinkStore, type LinkStore } from '../../src/links/link-store.ts';
-import { TARGETS, testDatabaseUrl, testSql, uniqueSlug } from '../support/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { cliHarness } from '../support/cli.ts';
+import { TARGETS, testDatabaseUrl, uniqueSlug } from '../support/fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm run links', () => {
-  let sql: Sql;
-  let store: LinkStore;
-  beforeAll(() => {
-    sql = testSql();
-    store = createLinkStore(createDb(sql));
-  });
-  afterAll(() => sql.end());
-
-  /** Runs a command in-process, as the entry does, and collects what it prints. */
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runLinksCommand(argv, { store, publicUrl: 'https://go.example.com', out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const cli = cliHarness({ publicUrl: 'https://go.example.com' });
+  const { run } = cli;
   const json = async (...argv: string[]) => {
     const res = await run(...argv, '--json');
     expect(res.code, res.err).toBe(0);
@@ -114,7 +99,7 @@ describe('npm run links', () => {
 
   it('takes a slug that starts with "-" after --', async () => {
     const slug = `-${uniqueSlug('dash')}`;
-    await store.create({ slug, targets: TARGETS });
+    await cli.store.create({ slug, targets: TARGETS });
     const res = await run('get', '--json', '--', slug);
     expect(res.code, res.err).toBe(0);
     expect(JSON.parse(res.out).slug).toBe(slug);
@@ -130,7 +115,7 @@ describe('npm run links', () => {
   });
 
   it('runs as `node src/cli/links.ts` against DATABASE_URL', async () => {
-    const slug = await store.create({ targets: TARGETS }).then((l) => l.slug);
+    const slug = await cli.store.create({ targets: TARGETS }).then((l) => l.slug);
     const { stdout } = await promisify(execFile)(process.execPath, ['src/cli/links.ts', 'get', slug, '--json'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDatabaseUrl() },
