@@ -59,6 +59,15 @@ export function createClickBuffer(
   let spoolDown = false;
   /** Spilling since the last time a store took the buffer: log the start of it once. */
   let spilling = false;
+  // Whatever takes lines off the front of the buffer (a flush to a store, a spill) runs
+  // alone: two at once would send the same front lines and then both cut them, cutting
+  // lines that went nowhere. The stop's spill and a retry timer are the two that meet.
+  let tail: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = tail.then(work, work);
+    tail = run.catch(() => {});
+    return run;
+  }
 
   function take(n: number): void {
     lines = lines.slice(n);
@@ -89,7 +98,7 @@ export function createClickBuffer(
   // microtask, so an empty buffer cannot leave a settled promise behind that makes every
   // later flush a no-op (the bug that kept clicks in memory until exit).
   function flush(): Promise<void> {
-    flushing ??= flushToStores().finally(() => {
+    flushing ??= exclusive(flushToStores).finally(() => {
       flushing = undefined;
       if (lines.length > 0) schedule(options.retryIntervalMs);
     });
@@ -191,7 +200,7 @@ export function createClickBuffer(
       while (lines.length > 0 && now() < deadline) {
         await flush();
         // No store took everything: on the way out, the spool is the place to wait.
-        if (lines.length === 0 || (await spill(true))) break;
+        if (lines.length === 0 || (await exclusive(() => spill(true)))) break;
         await sleep(Math.min(options.retryIntervalMs, Math.max(deadline - now(), 0)));
       }
       return lines.length;

@@ -173,3 +173,29 @@ describe('click queue batching', () => {
     expect(store.lines).toEqual(Array.from({ length: 2500 }, (_, i) => `l${i}`));
   });
 });
+
+describe('click queue stopping during an outage', () => {
+  it('spills every line exactly once while retry timers keep firing', async () => {
+    const store = fakeStore('a');
+    store.set('down');
+    const spilled: string[] = [];
+    // A slow spool: retry timers fire many times while one write is under way.
+    const spool = {
+      write: async (lines: readonly string[]) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        spilled.push(...lines);
+      },
+      restore: async () => 0,
+      size: async () => spilled.length,
+    };
+    // The stop begins before the lines are old enough for the retry loop to spill them, so
+    // the retry loop starts spilling while the stop's own spill is still writing.
+    const queue = createClickQueue([store], silentLogger, { ...fast, retryIntervalMs: 5, spool, spillAfterMs: 50, bufferMaxLines: 100_000 });
+    const sent = Array.from({ length: 25_000 }, (_, i) => `l${i}`);
+    await Promise.all(sent.map((line) => queue.push(line)));
+    await expect(queue.drain(20_000)).resolves.toBe(0);
+    expect(spilled.length).toBe(sent.length);
+    expect(new Set(spilled).size).toBe(sent.length);
+    await queue.close();
+  }, 30_000);
+});
