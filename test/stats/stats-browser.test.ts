@@ -1,16 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../support/chromium.ts';
 import { createDb } from '../../src/db/client.ts';
 import { foldEvents } from '../../src/stats/fold.ts';
 import { insertLink, testDatabaseUrl, testRedisUrl, testSql, uniqueKey } from '../support/fixtures.ts';
 import { startWebProcess, type RunningProcess } from '../support/processes.ts';
 import { statsEvent } from './support.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 const API_KEY = 'stats-browser-key-0123456789';
 const client = testSql();
 const db = createDb(client);
@@ -24,8 +20,6 @@ describe('link statistics in a real browser', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const link = await insertLink(client, { campaign: 'browser-stats', network: 'tiktok' });
     linkId = link.id;
     // A month of clicks with some variety, as the stats consumer would have folded them.
@@ -48,7 +42,7 @@ describe('link statistics in a real browser', () => {
     );
     await foldEvents(db, events);
     web = await startWebProcess({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' });
     page = await context.newPage();
     page.on('console', (message) => {

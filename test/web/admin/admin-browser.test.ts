@@ -1,18 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
 import { IPHONE_UA, TARGETS, testDatabaseUrl, testRedisUrl, uniqueKey, uniqueSlug } from '../../support/fixtures.ts';
 import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
 import { makeTestCertificates, type TestCertificates } from '../../support/tls.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Debian's Chromium as CI runs it: no sandbox (root in a container), no GPU, and none of
-// the background traffic to Google services that a network-less machine would stall on.
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = fileURLToPath(new URL('../../../screenshots/', import.meta.url));
 const API_KEY = 'browser-test-key-0123456789';
 
 describe('admin UI in a real browser', () => {
@@ -25,8 +19,6 @@ describe('admin UI in a real browser', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     web = await startWebProcess({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY });
     // The App Store is outside this machine, and Playwright cannot intercept the hop of a
     // redirect in this Chromium: the browser resolves apps.apple.com to a local stand-in.
@@ -37,10 +29,7 @@ describe('admin UI in a real browser', () => {
     });
     await new Promise<void>((resolve) => appStore.listen(0, '127.0.0.1', resolve));
     const storePort = (appStore.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_FLAGS, `--host-resolver-rules=MAP apps.apple.com:443 127.0.0.1:${storePort}`],
-    });
+    browser = await launchChromium([`--host-resolver-rules=MAP apps.apple.com:443 127.0.0.1:${storePort}`]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.url });
     page = await context.newPage();

@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../support/chromium.ts';
 import { humanMinutes, windowText } from '../../../src/web/admin/views/format.ts';
 import { TARGETS, uniqueSlug } from '../../support/fixtures.ts';
 import { startTestRuntime } from '../../support/web-runtime.ts';
 import { adminClient } from './admin-client.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const API_KEY = 'local-time-key-0123456789';
 
 describe('admin UI times and durations', () => {
@@ -32,14 +30,13 @@ describe('admin UI times and durations', () => {
     let linkId: number;
 
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
       runtime = await startTestRuntime({ API_KEY });
       linkId = await createLink();
       server = await new Promise<ServerType>((resolve) => {
         const s = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
       });
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();

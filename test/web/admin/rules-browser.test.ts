@@ -1,13 +1,9 @@
-import { mkdirSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
 import { DESKTOP_UA, TARGETS, testDatabaseUrl, testRedisUrl, uniqueKey, uniqueSlug } from '../../support/fixtures.ts';
 import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = fileURLToPath(new URL('../../../screenshots/', import.meta.url));
 const API_KEY = 'rules-browser-key-0123456789';
 
 describe('rules editor and "test this link" in a real browser', () => {
@@ -19,8 +15,6 @@ describe('rules editor and "test this link" in a real browser', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     web = await startWebProcess({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY });
     const res = await fetch(`${web.url}/api/v1/links`, {
       method: 'POST',
@@ -28,7 +22,7 @@ describe('rules editor and "test this link" in a real browser', () => {
       body: JSON.stringify({ slug, targets: TARGETS, store_params: false }),
     });
     linkId = ((await res.json()) as { id: number }).id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.on('console', (m) => {
       if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());

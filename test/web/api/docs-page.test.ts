@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../support/chromium.ts';
 import type { LinkStore } from '../../../src/links/link-store.ts';
 import { createApiApp } from '../../../src/web/api/index.ts';
 import { SCALAR_SHA256, vendoredScalarSha256 } from '../../../src/web/api/docs/docs-route.ts';
 import { silentLogger } from '../../support/fixtures.ts';
 import { explainParts } from './api-client.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // The reference page reads only the OpenAPI document: no store is touched.
 const app = createApiApp({ linkStore: {} as LinkStore, apiKey: 'k', logger: silentLogger, ...explainParts });
@@ -37,12 +35,11 @@ describe('/api/v1/docs', () => {
     let browser: Browser;
     let base: string;
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
       server = await new Promise<ServerType>((resolve) => {
         const s = serve({ fetch: (req) => app.fetch(new Request(req.url.replace(/\/api\/v1/, ''), req)), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
       });
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();
