@@ -1,5 +1,5 @@
-import { isbot } from 'isbot';
 import type { Redis } from 'ioredis';
+import { isBotAgent as isBot } from '../../shared/bot-agent.ts';
 
 /** Counts a link's human clicks in a store every web process shares. */
 export interface ClickCounter {
@@ -7,14 +7,12 @@ export interface ClickCounter {
   increment(linkId: number): Promise<number | null>;
 }
 
-// As the worker reads agents (src/worker/enrich/user-agent.ts): an empty agent is a script,
-// and a bare device name ("iPhone") is that device, not a bot.
-const BARE_DEVICE = /^(?:iPhone|iPad|iPod|Android)$/i;
+// Headless browsers, which the worker finds through its user-agent parser.
 const HEADLESS = /HeadlessChrome|PhantomJS/;
 
 /** Bots never use up a link's clicks (link previews, crawlers, uptime checks). */
 export function isBotAgent(userAgent: string): boolean {
-  return userAgent === '' || (isbot(userAgent) && !BARE_DEVICE.test(userAgent)) || HEADLESS.test(userAgent);
+  return isBot(userAgent) || HEADLESS.test(userAgent);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { isbot, isbotMatch } from 'isbot';
+import { isbotMatch } from 'isbot';
+import { isBotAgent } from '../../shared/bot-agent.ts';
 import { LRUCache } from 'lru-cache';
 import UAParser from 'ua-parser-js';
 
@@ -34,10 +35,6 @@ const LINUX_FAMILY =
 const DESKTOP_PLATFORMS = new Set(['windows', 'mac', 'linux', 'chrome_os', 'freebsd', 'openbsd', 'netbsd', 'solaris']);
 // 'smartphone' is the original system's word (its example message has device=smartphone).
 const DEVICE_TYPES: ReadonlyMap<string, string> = new Map([['mobile', 'smartphone']]);
-// isbot flags any one-word agent, but the original system read a bare device name as that
-// device ("iPhone" -> ios, "Android" -> android), and so does the click route: a click it
-// sends to a store is not counted as a bot's here.
-const BARE_DEVICE = /^(?:iPhone|iPad|iPod|Android)$/i;
 
 // Readable names for crawlers whose token carries a suffix ("Slackbot-LinkExpanding") or
 // varies in case. Matched only at a token start and not after "like ", so
@@ -72,9 +69,7 @@ export function createAgentParser(opts?: { cacheSize?: number }): AgentParser {
     const os = parser.getOS();
     const device = parser.getDevice();
     const browser = parser.getBrowser();
-    // An empty UA is a script or a privacy proxy, not a person's browser: every browser
-    // and in-app web view sends one. It counts as a bot with no name.
-    const bot = ua === '' || (isbot(ua) && !BARE_DEVICE.test(ua)) || /headless|phantom/i.test(browser.name ?? '');
+    const bot = isBotAgent(ua) || /headless|phantom/i.test(browser.name ?? '');
     const family = os.name ? platformOf(os.name) : '';
     let type = device.type ? (DEVICE_TYPES.get(device.type) ?? device.type) : null;
     if (type === null && DESKTOP_PLATFORMS.has(family)) type = 'desktop';
