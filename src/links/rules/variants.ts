@@ -3,28 +3,8 @@ import { createHash } from 'node:crypto';
 /** A number in [0, 1) fixed by the input; keyed, so visitors cannot steer their variant. */
 export type VisitorHash = (input: string) => number;
 
-/** MurmurHash3 (x86, 32-bit) over the UTF-16 code units of `text`, with a seed. */
-function murmur3(text: string, seed: number): number {
-  let h = seed >>> 0;
-  const length = text.length;
-  let i = 0;
-  // Two code units (32 bits) per block.
-  for (; i + 1 < length; i += 2) {
-    let k = (text.charCodeAt(i) & 0xffff) | ((text.charCodeAt(i + 1) & 0xffff) << 16);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < length) {
-    let k = text.charCodeAt(i) & 0xffff;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
+/** MurmurHash3's finalizer: spreads the last bits over the whole word. */
+function finish(h: number, length: number): number {
   h ^= length * 2;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -35,23 +15,54 @@ function murmur3(text: string, seed: number): number {
 }
 
 /**
+ * MurmurHash3 (x86, 32-bit) over the UTF-16 code units of `text`, with two seeds at once:
+ * the mixed block `k` does not depend on the seed, so one pass over the text serves both
+ * hashes (each is exactly MurmurHash3 with its seed). Answers a point in [0, 1): 20 bits of
+ * the first hash above the 32 of the second (no array per click).
+ */
+function murmur3Point(text: string, seedA: number, seedB: number): number {
+  let a = seedA >>> 0;
+  let b = seedB >>> 0;
+  const length = text.length;
+  let i = 0;
+  // Two code units (32 bits) per block.
+  for (; i + 1 < length; i += 2) {
+    let k = (text.charCodeAt(i) & 0xffff) | ((text.charCodeAt(i + 1) & 0xffff) << 16);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    a ^= k;
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    b ^= k;
+    b = (b << 13) | (b >>> 19);
+    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+  }
+  if (i < length) {
+    let k = text.charCodeAt(i) & 0xffff;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    a ^= k;
+    b ^= k;
+  }
+  return ((finish(a, length) >>> 12) * 2 ** 32 + finish(b, length)) / 2 ** 52;
+}
+
+/**
  * A hash seeded with two 32-bit words derived from a key every web process shares: the same
  * visitor gets the same variant from any process, without a cookie, and without the key
  * nobody can work out which input lands where. Not a cryptographic MAC, and it need not be:
  * visitors see only their variant, never a digest, so at worst someone could pick a variant
  * for themselves. It runs on every click of a split test, where SHA-256 through node:crypto
- * cost 4-5% of the click path's CPU; this costs a loop over the input. Two seeds give 52
- * bits, far below any bias a split test could see.
+ * cost 4-5% of the click path's CPU; this costs one loop over the input for
+ * both seeds. Two seeds give 52 bits, far below any bias a split test could see.
  */
 export function createVisitorHash(key: string | Buffer): VisitorHash {
   const digest = createHash('sha256').update(key).digest();
   const seedHigh = digest.readUInt32BE(0);
   const seedLow = digest.readUInt32BE(4);
-  return (input) => {
-    const high = murmur3(input, seedHigh) >>> 12; // 20 bits
-    const low = murmur3(input, seedLow); // 32 bits
-    return (high * 2 ** 32 + low) / 2 ** 52;
-  };
+  return (input) => murmur3Point(input, seedHigh, seedLow);
 }
 
 export interface WeightedVariant {
