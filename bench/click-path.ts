@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { freePort, startProcess } from '../test/support/processes.ts';
 import { load, type LoadResult } from './load.ts';
+import { processCpuMs } from './process-cpu.ts';
 import { benchDatabase } from './services.ts';
 
 const IPHONE_UA =
@@ -13,6 +14,8 @@ export interface ClickPathBench {
   /** The same click path for a link with 10 rules (a country rule first) and a 3-way split. */
   ruled: LoadResult;
   rounds: Array<{ bare: number; full: number; ruled: number }>;
+  /** Server CPU per answered request (median of the rounds), in microseconds. */
+  cpuPerClickUs: { bare: number; full: number; ruled: number };
   ratio: number;
   /** Median of the rounds' ruled / full ratios. */
   ruledRatio: number;
@@ -77,10 +80,18 @@ export async function benchClickPath(opts: { adminUrl: string; redisUrl: string;
     const bare: LoadResult[] = [];
     const full: LoadResult[] = [];
     const ruled: LoadResult[] = [];
+    const cpu = { bare: [] as number[], full: [] as number[], ruled: [] as number[] };
+    // Each run also reads its server's CPU time, for CPU per answered request.
+    const measured = async (pid: number | undefined, url: string, h: Record<string, string>, runs: LoadResult[], perClick: number[]) => {
+      const before = processCpuMs(pid);
+      const run = await load(url, opts.seconds, h);
+      runs.push(run);
+      perClick.push(((processCpuMs(pid) - before) * 1000) / Math.max(1, run.total));
+    };
     for (let round = 0; round < opts.rounds; round++) {
-      bare.push(await load(bareUrl, opts.seconds, headers));
-      full.push(await load(fullUrl, opts.seconds, headers));
-      ruled.push(await load(ruledUrl, opts.seconds, ruledHeaders));
+      await measured(bareServer.child.pid, bareUrl, headers, bare, cpu.bare);
+      await measured(fullServer.child.pid, fullUrl, headers, full, cpu.full);
+      await measured(fullServer.child.pid, ruledUrl, ruledHeaders, ruled, cpu.ruled);
     }
     const redirects = [...full, ...ruled].reduce((sum, r) => sum + r.redirects, 0);
     // Every answered click must be in Redis; give in-flight pushes a moment to land.
@@ -98,6 +109,7 @@ export async function benchClickPath(opts: { adminUrl: string; redisUrl: string;
       full: fullBest,
       ruled: best(ruled),
       ruledRatio: medianOf(ruled.map((r, i) => r.requestsPerSecond / full[i]!.requestsPerSecond)),
+      cpuPerClickUs: { bare: medianOf(cpu.bare), full: medianOf(cpu.full), ruled: medianOf(cpu.ruled) },
       // Each round pairs a bare run with the full run right after it, so both see the same noise.
       ratio: medianOf(bare.map((b, i) => full[i]!.requestsPerSecond / b.requestsPerSecond)),
       queued: queued - redirects,

@@ -30,6 +30,10 @@ if (!only || only === 'click') {
   }
   console.log(`  ratio full / bare (median of the rounds' ratios): ${r.ratio.toFixed(3)}`);
   console.log(`  ratio 10 rules + 3-way split / plain link (median of the rounds' ratios): ${r.ruledRatio.toFixed(3)}`);
+  const cpu = r.cpuPerClickUs;
+  console.log(
+    `  server CPU per request (median): bare ${cpu.bare.toFixed(1)} us, full ${cpu.full.toFixed(1)} us, ruled ${cpu.ruled.toFixed(1)} us; as rates: full / bare ${(cpu.bare / cpu.full).toFixed(3)}, ruled / plain ${(cpu.full / cpu.ruled).toFixed(3)}`,
+  );
   console.log(`  lines queued minus redirects answered: ${r.queued} (>= 0: every answered click was queued; requests still in flight when a round ends add up to 64 each)`);
 }
 
