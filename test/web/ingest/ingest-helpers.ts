@@ -35,3 +35,6 @@ export function decodeAll(raw: string[]): EventLine[] {
     return decoded.line;
   });
 }
+
+/** An answer's JSON, loosely typed: the tests assert its shape. */
+export const jsonOf = async (res: Response): Promise<any> => res.json();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedis, testSql } from '../../support/fixtures.ts';
 import { startTestRuntime } from '../../support/web-runtime.ts';
-import { ADMIN_KEY, basic, createWriteKey, decodeAll, send } from './ingest-helpers.ts';
+import { ADMIN_KEY, basic, createWriteKey, decodeAll, jsonOf, send } from './ingest-helpers.ts';
 
 const sql = testSql();
 const redis = testRedis();
@@ -46,7 +46,7 @@ describe('write keys', () => {
       body: JSON.stringify({ name: '', platform: 'symbian' }),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toMatch(/name: is required.*platform: must be one of ios, android, web, server/);
+    expect((await jsonOf(res)).message).toMatch(/name: is required.*platform: must be one of ios, android, web, server/);
   });
 
   it('authenticate by HTTP Basic or by the body writeKey; none or a wrong one is a 401', async () => {
@@ -55,7 +55,7 @@ describe('write keys', () => {
     const none = await send(runtime.app, '/v1/track', undefined, { event: 'open' });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
-    expect((await none.json()).message).toMatch(/write key/);
+    expect((await jsonOf(none)).message).toMatch(/write key/);
     expect((await send(runtime.app, '/v1/track', `wk_${'A'.repeat(43)}`, { event: 'open' })).status).toBe(401);
     expect((await send(runtime.app, '/v1/track', 'not-a-key', { event: 'open' })).status).toBe(401);
     await takeQueued();
@@ -79,10 +79,10 @@ describe('write keys', () => {
     expect((await send(runtime.app, '/v1/track', other.key, { event: 'open' })).status).toBe(200);
     const revoke = await runtime.app.request(`/api/v1/write-keys/${other.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(revoke.status).toBe(200);
-    expect((await revoke.json()).revoked_at).toEqual(expect.any(String));
+    expect((await jsonOf(revoke)).revoked_at).toEqual(expect.any(String));
     const after = await send(runtime.app, '/v1/batch', other.key, { batch: [{ event: 'open' }] });
     expect(after.status).toBe(401);
-    expect((await after.json()).message).toMatch(/revoked/);
+    expect((await jsonOf(after)).message).toMatch(/revoked/);
     const missing = await runtime.app.request('/api/v1/write-keys/999999', { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(missing.status).toBe(404);
     await takeQueued();
@@ -113,7 +113,7 @@ describe('POST /v1/track and /v1/batch', () => {
       { 'user-agent': 'ExampleApp/1.2.3 CFNetwork', 'x-forwarded-for': '203.0.113.9' },
     );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await jsonOf(res)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     const [line, ...rest] = await takeQueued();
     expect(rest).toHaveLength(0);
     expect(line).toMatchObject({ ip: '203.0.113.9', topic: 'events', type: '/v1/track', userAgent: 'ExampleApp/1.2.3 CFNetwork' });
@@ -138,7 +138,7 @@ describe('POST /v1/track and /v1/batch', () => {
       batch: [{ event: 'install', messageId: 'p-0' }, { event: 'purchase', revenue: 3, messageId: 'p-1' }, 'junk', { event: 'open', messageId: 'p-3' }],
     });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.accepted).toBe(2);
     expect(body.rejected).toEqual([
       { index: 1, errors: ['currency: is required with revenue (an ISO 4217 code such as USD)'] },
@@ -156,16 +156,16 @@ describe('POST /v1/track and /v1/batch', () => {
   it('counts a retried batch once: the same message ids are not queued twice', async () => {
     const batch = Array.from({ length: 50 }, (_, i) => ({ event: 'install', messageId: `retry-${i}` }));
     const first = await send(runtime.app, '/v1/batch', key, { batch });
-    expect(await first.json()).toEqual({ accepted: 50, duplicates: 0, rejected: [] });
+    expect(await jsonOf(first)).toEqual({ accepted: 50, duplicates: 0, rejected: [] });
     const again = await send(runtime.app, '/v1/batch', key, { batch });
-    expect(await again.json()).toEqual({ accepted: 50, duplicates: 50, rejected: [] });
+    expect(await jsonOf(again)).toEqual({ accepted: 50, duplicates: 50, rejected: [] });
     // A repeat inside one batch, and a sendBeacon-style body (text/plain, key in the body).
     const mixed = await runtime.app.request('/v1/batch', {
       method: 'POST',
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
       body: JSON.stringify({ writeKey: key, batch: [{ event: 'open', messageId: 'retry-new' }, { event: 'open', messageId: 'retry-new' }, { event: 'open', messageId: 'retry-3' }] }),
     });
-    expect(await mixed.json()).toEqual({ accepted: 3, duplicates: 2, rejected: [] });
+    expect(await jsonOf(mixed)).toEqual({ accepted: 3, duplicates: 2, rejected: [] });
     const ids = (await takeQueued()).map((l) => l.params.message_id);
     expect(ids).toHaveLength(51);
     expect(new Set(ids).size).toBe(51);
@@ -191,23 +191,23 @@ describe('POST /v1/track and /v1/batch', () => {
 
   it('refuses what is not JSON (400), a batch that is not a list (400) and the caps (413)', async () => {
     const notJson = await send(runtime.app, '/v1/batch', key, '{"batch": [');
-    expect([notJson.status, (await notJson.json()).error]).toEqual([400, 'invalid_json']);
+    expect([notJson.status, (await jsonOf(notJson)).error]).toEqual([400, 'invalid_json']);
     const notList = await send(runtime.app, '/v1/batch', key, { batch: { event: 'open' } });
-    expect([notList.status, (await notList.json()).message]).toEqual([400, 'batch: must be an array of events']);
+    expect([notList.status, (await jsonOf(notList)).message]).toEqual([400, 'batch: must be an array of events']);
     const empty = await send(runtime.app, '/v1/batch', key, { batch: [] });
     expect(empty.status).toBe(400);
     const tooMany = await send(runtime.app, '/v1/batch', key, { batch: Array.from({ length: 1001 }, () => ({ event: 'o' })) });
-    expect([tooMany.status, (await tooMany.json()).message]).toEqual([413, 'batch: must hold at most 1000 events (holds 1001)']);
+    expect([tooMany.status, (await jsonOf(tooMany)).message]).toEqual([413, 'batch: must hold at most 1000 events (holds 1001)']);
     const tooBig = await send(runtime.app, '/v1/batch', key, { batch: [{ event: 'open', properties: { pad: 'x'.repeat(510 * 1024) } }] });
     expect(tooBig.status).toBe(413);
-    expect((await tooBig.json()).message).toMatch(/500 KB/);
+    expect((await jsonOf(tooBig)).message).toMatch(/500 KB/);
     expect(await takeQueued()).toHaveLength(0);
   });
 
   it('takes a full 1,000-event batch under 500 KB', async () => {
     const batch = Array.from({ length: 1000 }, (_, i) => ({ event: 'level_up', properties: { level: i, pad: 'x'.repeat(300) } }));
     const res = await send(runtime.app, '/v1/batch', key, { batch });
-    expect(await res.json()).toMatchObject({ accepted: 1000, rejected: [] });
+    expect(await jsonOf(res)).toMatchObject({ accepted: 1000, rejected: [] });
     expect(await takeQueued()).toHaveLength(1000);
   });
 
@@ -232,7 +232,7 @@ describe('the per-key rate', () => {
     const over = await send(limited.app, '/v1/batch', a.key, { batch: Array.from({ length: 100 }, () => ({ event: 'open' })) });
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(9);
-    expect((await over.json()).error).toBe('too_many_requests');
+    expect((await jsonOf(over)).error).toBe('too_many_requests');
     expect((await send(limited.app, '/v1/track', b.key, { event: 'open' })).status).toBe(200);
     await redis.del(limited.queueKey);
   });
