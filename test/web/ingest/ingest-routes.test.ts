@@ -39,6 +39,15 @@ describe('write keys', () => {
     expect(JSON.stringify(rows)).not.toContain(created.key);
   });
 
+  it('are described in the OpenAPI document, behind the API key', async () => {
+    const doc = await jsonOf(await runtime.app.request('/api/v1/openapi.json'));
+    expect(Object.keys(doc.paths['/write-keys']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/write-keys/{id}'])).toEqual(['delete']);
+    expect(doc.paths['/write-keys'].post.security).toEqual([{ bearerAuth: [] }]);
+    expect(JSON.stringify(doc.components.schemas.CreatedWriteKey)).toMatch(/"required":\[[^\]]*"key"/);
+    expect(doc.components.schemas.WriteKey.properties).not.toHaveProperty('key');
+  });
+
   it('refuses a bad create naming the field', async () => {
     const res = await runtime.app.request('/api/v1/write-keys', {
       method: 'POST',
