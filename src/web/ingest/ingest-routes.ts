@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClickQueue, PushOutcome } from '../../queue/click-queue.ts';
+import type { ClickQueue } from '../../queue/click-queue.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { WriteKeyApp } from '../../write-keys/write-key.ts';
 import type { WriteKeyVerifier } from '../../write-keys/write-key-verifier.ts';
@@ -15,6 +15,8 @@ import { presentedWriteKey } from './write-key-credential.ts';
 
 export const BATCH_MAX_EVENTS = 1_000;
 export const BODY_MAX_BYTES = 500 * 1024;
+/** Events validated, deduped and pushed per step of a batch (see `take`). */
+const CHUNK_EVENTS = 100;
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'rejected' | 'dropped';
 
@@ -112,33 +114,50 @@ export function createIngestRoutes(deps: IngestRouteDeps): Hono {
     const context = { nowMs, newMessageId: deps.newMessageId, defaultPlatform: app.platform === 'server' ? undefined : app.platform };
 
     const rejected: Rejection[] = [];
-    const valid: IngestEvent[] = [];
-    events.forEach((raw, index) => {
-      const check = checkEvent(raw, context);
-      if (check.ok) valid.push(check.event);
-      else rejected.push({ index, errors: check.errors });
-    });
+    const seen = new Set<string>();
+    const pushes: Array<Promise<string | undefined>> = [];
+    let accepted = 0;
+    let duplicates = 0;
+    // A chunk at a time: each chunk's dedupe round trip lets the event loop read Redis's
+    // answers to earlier pushes, so a 1,000-event batch never holds the loop long enough
+    // for the click queue to take a slow answer for a stalled Redis (CLICK_PUSH_TIMEOUT_MS).
+    for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
+      const chunk: Array<{ event: IngestEvent; id: string }> = [];
+      for (let index = start; index < Math.min(start + CHUNK_EVENTS, events.length); index++) {
+        const check = checkEvent(events[index], context);
+        if (!check.ok) {
+          rejected.push({ index, errors: check.errors });
+          continue;
+        }
+        accepted++;
+        const id = `${app.id}:${check.event.messageId}`;
+        // A message id repeated inside one batch is a duplicate too; only its first event goes on.
+        if (seen.has(id)) duplicates++;
+        else {
+          seen.add(id);
+          chunk.push({ event: check.event, id });
+        }
+      }
+      const claimed = await deps.dedupe.claim(chunk.map((e) => e.id));
+      chunk.forEach(({ event, id }, i) => {
+        if (!claimed.fresh[i]) {
+          duplicates++;
+          return;
+        }
+        pushes.push(deps.queue.push(ingestLine(event, arrival)).then((outcome) => (outcome === 'dropped' ? id : undefined)));
+      });
+    }
 
-    // A message id repeated inside one batch is a duplicate too; only its first event goes on.
-    const ids = valid.map((e) => `${app.id}:${e.messageId}`);
-    const firstInBatch = ids.map((id, i) => ids.indexOf(id) === i);
-    const claimed = await deps.dedupe.claim(ids.filter((_, i) => firstInBatch[i]));
-    let next = 0;
-    const fresh = firstInBatch.map((first) => first && claimed.fresh[next++] === true);
-
-    const toQueue = valid.filter((_, i) => fresh[i]);
-    const outcomes: PushOutcome[] = await Promise.all(toQueue.map((e) => deps.queue.push(ingestLine(e, arrival))));
-    const dropped = toQueue.filter((_, i) => outcomes[i] === 'dropped');
-    const duplicates = valid.length - toQueue.length;
-    deps.onEvents?.('accepted', toQueue.length - dropped.length);
+    const dropped = (await Promise.all(pushes)).filter((id): id is string => id !== undefined);
+    deps.onEvents?.('accepted', pushes.length - dropped.length);
     deps.onEvents?.('duplicate', duplicates);
     deps.onEvents?.('rejected', rejected.length);
     if (dropped.length > 0) {
       // Neither Redis, the buffer nor the spool took them: hand their ids back so the retry is queued.
       deps.onEvents?.('dropped', dropped.length);
-      await deps.dedupe.release(dropped.map((e) => `${app.id}:${e.messageId}`));
+      await deps.dedupe.release(dropped);
       deps.logger.error({ dropped: dropped.length }, 'events could not be queued (buffer full, spool refusing); answered 503 so the sender retries');
     }
-    return { dropped: dropped.length, body: { accepted: valid.length, duplicates, rejected } };
+    return { dropped: dropped.length, body: { accepted, duplicates, rejected } };
   }
 }
