@@ -35,7 +35,7 @@ if (!only || only === 'click') {
 }
 
 if (!only || only === 'ingest') {
-  console.log(`event ingestion: one production web process, ${rounds} rounds of ${seconds} s: the click path (64 connections), then POST /v1/batch with 1,000-event batches (8 connections), load from ${loadGenerator}`);
+  console.log(`event ingestion: one production web process, ${rounds} rounds of ${seconds} s: the click path (64 connections), then POST /v1/batch with 1,000-event batches (2 connections), load from ${loadGenerator}`);
   const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : undefined;
   const r = await benchIngest({ adminUrl, redisUrl, seconds, rounds, ...(port ? { port } : {}) });
   console.log(`  batch: ${fmt(r.batchEvents)} events, ${fmt(r.batchBytes / 1024)} KB of JSON`);
@@ -46,7 +46,7 @@ if (!only || only === 'ingest') {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   console.log(`  median: click path ${fmt(median(r.rounds.map((x) => x.clicksPerSecond)))} clicks/s, /v1/batch ${fmt(median(r.rounds.map((x) => x.eventsPerSecond)))} events/s`);
-  console.log(`  answered but not on the queue: ${r.unqueued} (0: every click and every accepted event was queued)`);
+  console.log(`  answered but not on the queue: ${r.unqueued} (0: every click and every accepted event was queued); lines that went through the buffer (push over CLICK_PUSH_TIMEOUT_MS): ${fmt(r.bufferedLines)}`);
 }
 
 function printLinks(r: MillionLinksBench, label: string): void {
