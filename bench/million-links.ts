@@ -44,7 +44,8 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * BENCH_KEEP_DATA=1, since filling a million rows takes a while.
  */
 export async function linksDatabase(adminUrl: string, links: number): Promise<{ url: string; done: () => Promise<void> }> {
-  const name = `clicktrack_bench_links_${links}`;
+  // BENCH_LINKS_DATABASE: a name of one's own, when several people bench on one Postgres.
+  const name = process.env.BENCH_LINKS_DATABASE ?? `clicktrack_bench_links_${links}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
   if (!exists) await admin.unsafe(`create database "${name}"`);
