@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { freePort, startProcess } from '../test/support/processes.ts';
 import { load, type LoadResult, type RandomSlugs } from './load.ts';
+import { procfileNodeFlags } from './procfile-flags.ts';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -111,7 +112,7 @@ export async function benchMillionLinks(opts: {
   seconds: number;
   rounds: number;
   links: number;
-  /** Node options for the web process; none: exactly as the Procfile starts it. */
+  /** Node options for the web process; by default the Procfile's, exactly as a dyno starts it. */
   nodeArgs?: string[];
 }): Promise<MillionLinksBench> {
   const redis = new Redis(opts.redisUrl);
@@ -122,7 +123,7 @@ export async function benchMillionLinks(opts: {
   const started = performance.now();
   const web = await startProcess(
     process.execPath,
-    [...(opts.nodeArgs ?? []), 'src/web/index.ts'],
+    [...(opts.nodeArgs ?? procfileNodeFlags('web')), 'src/web/index.ts'],
     { PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
     /web listening/,
     60_000,

@@ -8,6 +8,7 @@ import { loadWorkerConfig } from '../src/config/worker.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { readFileSync } from 'node:fs';
 import { freePort, startProcess } from '../test/support/processes.ts';
+import { procfileNodeFlags } from './procfile-flags.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface WorkerBench {
@@ -16,10 +17,10 @@ export interface WorkerBench {
   enriched: number;
   /** Median over rounds of enriched / plain, each pair run back to back. */
   ratio: number;
-  /** `npm run worker` as its own process draining the same lines: its RSS, highest seen and idle after. */
+  /** The worker as the Procfile starts it, its own process draining the same lines: its RSS, highest seen and idle after. */
   process: WorkerProcessRun;
-  /** The same with V8's young generation capped (node --max-semi-space-size=8). */
-  processCapped: WorkerProcessRun;
+  /** The same without the Procfile's V8 flags. */
+  processDefaults: WorkerProcessRun;
 }
 
 export interface WorkerProcessRun {
@@ -76,7 +77,7 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
     return lines.length / seconds;
   };
   // The worker as the Procfile starts it, on a full list, its memory sampled as it drains.
-  const workerProcess = async (nodeArgs: string[] = []): Promise<WorkerProcessRun> => {
+  const workerProcess = async (nodeArgs: string[]): Promise<WorkerProcessRun> => {
     const queueKey = `clicktrack_bench:${randomUUID()}`;
     for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
     const started = performance.now();
@@ -116,8 +117,8 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
       plain: Math.max(...plain),
       enriched: Math.max(...enriched),
       ratio: ratios[Math.floor(ratios.length / 2)]!,
-      process: await workerProcess(),
-      processCapped: await workerProcess(['--max-semi-space-size=8']),
+      process: await workerProcess(procfileNodeFlags('worker')),
+      processDefaults: await workerProcess([]),
     };
   } finally {
     redis.disconnect();
