@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { freePort, startProcess } from '../test/support/processes.ts';
 import { load, type LoadResult, type RandomSlugs } from './load.ts';
-import { procfileNodeFlags } from './procfile-flags.ts';
+import { procfileStart, type ProcfileStart } from './procfile-flags.ts';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -112,8 +112,8 @@ export async function benchMillionLinks(opts: {
   seconds: number;
   rounds: number;
   links: number;
-  /** Node options for the web process; by default the Procfile's, exactly as a dyno starts it. */
-  nodeArgs?: string[];
+  /** Environment and Node options for the web process; by default the Procfile's, exactly as a dyno starts it. */
+  start?: ProcfileStart;
 }): Promise<MillionLinksBench> {
   const redis = new Redis(opts.redisUrl);
   const queueKey = `clicktrack_bench:${process.pid}:million_queue`;
@@ -121,10 +121,11 @@ export async function benchMillionLinks(opts: {
   const webUrl = `http://127.0.0.1:${webPort}`;
   const bareServer = await startProcess(process.execPath, ['bench/bare-server.ts'], { PORT: String(barePort) }, /web listening/);
   const started = performance.now();
+  const start = opts.start ?? procfileStart('web');
   const web = await startProcess(
     process.execPath,
-    [...(opts.nodeArgs ?? procfileNodeFlags('web')), 'src/web/index.ts'],
-    { PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
+    [...start.flags, 'src/web/index.ts'],
+    { ...start.env, PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
     /web listening/,
     60_000,
   ).catch(async (err: unknown) => {
