@@ -35,7 +35,7 @@ if (process.argv[2] === '--libraries') {
   flushCompileCache();
   process.exit(0);
 } else {
-  const run = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...cacheEnv, ...env }, encoding: 'utf8' });
+  const run = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...cacheEnv, ...env }, encoding: 'utf8', timeout: 120_000 });
   const libraries = run([relative(ROOT, new URL(import.meta.url).pathname), '--libraries'], {});
   if (libraries.status !== 0) throw new Error(`warming the compile cache failed: ${libraries.stderr}`);
   // Production without its settings: each entry point loads its static imports, then refuses to start.
