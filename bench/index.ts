@@ -5,6 +5,7 @@ import { benchClickPath } from './click-path.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLinkTiers } from './link-tiers.ts';
 import { loadGenerator } from './load.ts';
+import { buildAsDeployed, procfileStart } from './procfile-flags.ts';
 import { benchMillionLinks, linksDatabase, type MillionLinksBench } from './million-links.ts';
 import { benchStatsConsumer, benchStatsQueries } from './stats.ts';
 import { benchWorker } from './worker.ts';
@@ -77,12 +78,15 @@ if (linksDb) {
   try {
     if (!only || only === 'links') {
       console.log(`${fmt(links)} links: one production web process (default link cache), ${rounds} rounds of ${seconds} s: bare Hono, one hot link, random links`);
+      buildAsDeployed();
       const asProcfile = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds, links });
-      printLinks(asProcfile, 'as the Procfile starts it (node src/web/index.ts)');
-      // V8 sizes its young generation from the machine's memory (here up to 64 MB per
-      // semi-space); capped as it would be on a small dyno, for the RSS it costs.
-      const capped = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds: Math.min(rounds, 2), links, nodeArgs: ['--max-semi-space-size=8'] });
-      printLinks(capped, 'with node --max-semi-space-size=8 (young generation capped)');
+      const web = procfileStart('web');
+      printLinks(asProcfile, `as the Procfile starts it after npm run build (${Object.keys(web.env).join(', ')}; node ${[...web.flags, 'src/web/index.ts'].join(' ')})`);
+      // Without the Procfile's V8 flags V8 sizes its heap from the machine's memory (here up
+      // to 64 MB per semi-space and 4x growth of the old space between collections); without
+      // the compile cache every process loads the TypeScript stripper.
+      const defaults = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds: Math.min(rounds, 2), links, start: { env: {}, flags: [] } });
+      printLinks(defaults, "with Node's defaults (node src/web/index.ts: no V8 flags, no compile cache)");
     }
     if (!only || only === 'tiers') {
       const redisLinks = Math.min(links, 100_000);
@@ -111,7 +115,7 @@ if (!only || only === 'worker') {
   console.log(`  plain drain (no enrichment)   ${fmt(w.plain)} lines/s`);
   console.log(`  enriched drain (GeoIP, UA)    ${fmt(w.enriched)} lines/s`);
   console.log(`  ratio enriched / plain (median of the rounds' ratios): ${w.ratio.toFixed(3)}`);
-  for (const [label, p] of [['npm run worker as its own process', w.process], ['the same, node --max-semi-space-size=8', w.processCapped]] as const) {
+  for (const [label, p] of [['the worker as the Procfile starts it after npm run build', w.process], ["the same with Node's defaults (no V8 flags, no compile cache)", w.processDefaults]] as const) {
     console.log(`  ${label}: ${fmt(p.linesPerSecond)} lines/s (its start included), RSS under load up to ${p.peakRssMb.toFixed(0)} MB, ${p.idleRssMb.toFixed(0)} MB idle after`);
   }
 }

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { freePort, startProcess } from '../test/support/processes.ts';
 import { load, type LoadResult, type RandomSlugs } from './load.ts';
+import { procfileStart, type ProcfileStart } from './procfile-flags.ts';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -44,7 +45,8 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * BENCH_KEEP_DATA=1, since filling a million rows takes a while.
  */
 export async function linksDatabase(adminUrl: string, links: number): Promise<{ url: string; done: () => Promise<void> }> {
-  const name = `clicktrack_bench_links_${links}`;
+  // BENCH_LINKS_DATABASE: a name of one's own, when several people bench on one Postgres.
+  const name = process.env.BENCH_LINKS_DATABASE ?? `clicktrack_bench_links_${links}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
   if (!exists) await admin.unsafe(`create database "${name}"`);
@@ -110,8 +112,8 @@ export async function benchMillionLinks(opts: {
   seconds: number;
   rounds: number;
   links: number;
-  /** Node options for the web process; none: exactly as the Procfile starts it. */
-  nodeArgs?: string[];
+  /** Environment and Node options for the web process; by default the Procfile's, exactly as a dyno starts it. */
+  start?: ProcfileStart;
 }): Promise<MillionLinksBench> {
   const redis = new Redis(opts.redisUrl);
   const queueKey = `clicktrack_bench:${process.pid}:million_queue`;
@@ -119,10 +121,11 @@ export async function benchMillionLinks(opts: {
   const webUrl = `http://127.0.0.1:${webPort}`;
   const bareServer = await startProcess(process.execPath, ['bench/bare-server.ts'], { PORT: String(barePort) }, /web listening/);
   const started = performance.now();
+  const start = opts.start ?? procfileStart('web');
   const web = await startProcess(
     process.execPath,
-    [...(opts.nodeArgs ?? []), 'src/web/index.ts'],
-    { PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
+    [...start.flags, 'src/web/index.ts'],
+    { ...start.env, PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
     /web listening/,
     60_000,
   ).catch(async (err: unknown) => {

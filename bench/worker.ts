@@ -8,6 +8,7 @@ import { loadWorkerConfig } from '../src/config/worker.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { readFileSync } from 'node:fs';
 import { freePort, startProcess } from '../test/support/processes.ts';
+import { buildAsDeployed, procfileStart, type ProcfileStart } from './procfile-flags.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface WorkerBench {
@@ -16,10 +17,10 @@ export interface WorkerBench {
   enriched: number;
   /** Median over rounds of enriched / plain, each pair run back to back. */
   ratio: number;
-  /** `npm run worker` as its own process draining the same lines: its RSS, highest seen and idle after. */
+  /** The worker as the Procfile starts it, its own process draining the same lines: its RSS, highest seen and idle after. */
   process: WorkerProcessRun;
-  /** The same with V8's young generation capped (node --max-semi-space-size=8). */
-  processCapped: WorkerProcessRun;
+  /** The same without the Procfile's V8 flags. */
+  processDefaults: WorkerProcessRun;
 }
 
 export interface WorkerProcessRun {
@@ -76,14 +77,14 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
     return lines.length / seconds;
   };
   // The worker as the Procfile starts it, on a full list, its memory sampled as it drains.
-  const workerProcess = async (nodeArgs: string[] = []): Promise<WorkerProcessRun> => {
+  const workerProcess = async (start: ProcfileStart): Promise<WorkerProcessRun> => {
     const queueKey = `clicktrack_bench:${randomUUID()}`;
     for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
     const started = performance.now();
     const worker = await startProcess(
       process.execPath,
-      [...nodeArgs, 'src/worker/index.ts'],
-      { REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl!, KAFKA_PREFIX: `bench_${process.pid}_`, NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_LOG_INTERVAL_MS: '0' },
+      [...start.flags, 'src/worker/index.ts'],
+      { ...start.env, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl!, KAFKA_PREFIX: `bench_${process.pid}_`, NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_LOG_INTERVAL_MS: '0' },
       /./,
     );
     try {
@@ -111,13 +112,14 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
       enriched.push(await run(true));
     }
     const ratios = plain.map((p, i) => enriched[i]! / p).sort((a, b) => a - b);
+    buildAsDeployed();
     return {
       lines: opts.lines,
       plain: Math.max(...plain),
       enriched: Math.max(...enriched),
       ratio: ratios[Math.floor(ratios.length / 2)]!,
-      process: await workerProcess(),
-      processCapped: await workerProcess(['--max-semi-space-size=8']),
+      process: await workerProcess(procfileStart('worker')),
+      processDefaults: await workerProcess({ env: {}, flags: [] }),
     };
   } finally {
     redis.disconnect();

@@ -1,41 +1,86 @@
-import { and, isNull, sql } from 'drizzle-orm';
+import { and, isNull, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
 import { campaignLinks } from '../db/schema.ts';
 import type { Link, LinkSource } from './link.ts';
 
+/** What the click path reads of a link, in the order of the array each row comes as. */
+const LINK_COLUMNS = [
+  ['id', campaignLinks.id],
+  ['slug', campaignLinks.slug],
+  ['campaign', campaignLinks.campaign],
+  ['adgroup', campaignLinks.adgroup],
+  ['ad', campaignLinks.ad],
+  ['network', campaignLinks.network],
+  ['targets', campaignLinks.targets],
+  ['attributionWindowIdfa', campaignLinks.attributionWindowIdfa],
+  ['attributionWindowFingerprint', campaignLinks.attributionWindowFingerprint],
+  ['storeParams', campaignLinks.storeParams],
+  ['appStoreCampaignToken', campaignLinks.appStoreCampaignToken],
+  ['appStoreProviderToken', campaignLinks.appStoreProviderToken],
+  ['forwardQuery', campaignLinks.forwardQuery],
+  ['startsAt', campaignLinks.startsAt],
+  ['expiresAt', campaignLinks.expiresAt],
+  ['expiredUrl', campaignLinks.expiredUrl],
+  ['maxClicks', campaignLinks.maxClicks],
+  ['rules', campaignLinks.rules],
+] as const satisfies ReadonlyArray<readonly [keyof Link, PgColumn]>;
+
+// Every key of Link is read, and nothing else: a field added to Link fails to compile here.
+type Listed = (typeof LINK_COLUMNS)[number][0];
+const everyField: Record<Exclude<keyof Link, Listed>, never> & Record<Exclude<Listed, keyof Link>, never> = {};
+void everyField;
+
+type Row = { [K in keyof typeof LINK_COLUMNS]: unknown };
+
+const instant = (value: unknown): Date | null => (value === null ? null : new Date(value as string));
+
+/** A row as JSON gives it: bigint ids and integers are numbers, jsonb is parsed, timestamps are ISO text. */
+function toLink(r: Row): Link {
+  return {
+    id: r[0] as number,
+    slug: r[1] as string,
+    campaign: r[2] as string | null,
+    adgroup: r[3] as string | null,
+    ad: r[4] as string | null,
+    network: r[5] as string | null,
+    targets: r[6] as Link['targets'],
+    attributionWindowIdfa: r[7] as number,
+    attributionWindowFingerprint: r[8] as number,
+    storeParams: r[9] as boolean,
+    appStoreCampaignToken: r[10] as string | null,
+    appStoreProviderToken: r[11] as string | null,
+    forwardQuery: r[12] as boolean,
+    startsAt: instant(r[13]),
+    expiresAt: instant(r[14]),
+    expiredUrl: r[15] as string | null,
+    maxClicks: r[16] as number | null,
+    rules: r[17] as Link['rules'],
+  };
+}
+
 export function createLinkRepository(db: Database): LinkSource {
-  // One prepared statement for any number of slugs: the cache sends the misses of an
-  // event-loop turn together, and `= any($1)` keeps that a single index scan per slug in
-  // one round trip (an `in (...)` list would be a new statement for every batch size).
+  // All the links of a batch come back as one JSON text of one row: the drivers decode 18
+  // columns per row field by field, which cost about 10 µs of the web process's CPU per
+  // link (20 through drizzle's row mapping), against a few µs for one JSON.parse. One
+  // prepared statement for any number of slugs: `= any($1)` keeps a single index scan per
+  // slug in one round trip (an `in (...)` list would be a new statement per batch size).
+  const row = sql.join(
+    LINK_COLUMNS.map(([, column]) => sql`${column}`),
+    sql`, `,
+  );
+  const links: SQL<string> = sql`coalesce(json_agg(json_build_array(${row})), '[]')::text`;
   const bySlugs = db
-    .select({
-      id: campaignLinks.id,
-      slug: campaignLinks.slug,
-      campaign: campaignLinks.campaign,
-      adgroup: campaignLinks.adgroup,
-      ad: campaignLinks.ad,
-      network: campaignLinks.network,
-      targets: campaignLinks.targets,
-      attributionWindowIdfa: campaignLinks.attributionWindowIdfa,
-      attributionWindowFingerprint: campaignLinks.attributionWindowFingerprint,
-      storeParams: campaignLinks.storeParams,
-      appStoreCampaignToken: campaignLinks.appStoreCampaignToken,
-      appStoreProviderToken: campaignLinks.appStoreProviderToken,
-      forwardQuery: campaignLinks.forwardQuery,
-      startsAt: campaignLinks.startsAt,
-      expiresAt: campaignLinks.expiresAt,
-      expiredUrl: campaignLinks.expiredUrl,
-      maxClicks: campaignLinks.maxClicks,
-      rules: campaignLinks.rules,
-    })
+    .select({ links })
     .from(campaignLinks)
     .where(and(sql`${campaignLinks.slug} = any(${sql.placeholder('slugs')}::text[])`, isNull(campaignLinks.deletedAt)))
-    .prepare('campaign_links_by_slugs');
+    .prepare('campaign_links_by_slugs_json');
 
   return {
     async findBySlugs(slugs: readonly string[]): Promise<Link[]> {
       if (slugs.length === 0) return [];
-      return bySlugs.execute({ slugs: [...slugs] });
+      const [result] = await bySlugs.execute({ slugs: [...slugs] });
+      return (JSON.parse(result?.links ?? '[]') as Row[]).map(toLink);
     },
   };
 }

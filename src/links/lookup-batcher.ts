@@ -7,6 +7,13 @@ export interface LookupBatcherOptions {
   maxBatch?: number;
   /** Told the size of every query sent, for metrics. */
   onBatch?: (slugs: number) => void;
+  /**
+   * A query still unanswered after this many ms fails its lookups (a driver waiting on a
+   * dead connection may never settle it); one timer per query, not one per slug.
+   */
+  giveUpMs?: number;
+  /** The error a given-up query fails its lookups with. */
+  giveUpError?: (ms: number) => Error;
 }
 
 interface Waiter {
@@ -24,17 +31,34 @@ export function createLookupBatcher(source: LinkSource, options: LookupBatcherOp
   const windowMs = options.windowMs ?? 0;
   const maxBatch = options.maxBatch ?? 500;
   const onBatch = options.onBatch ?? (() => {});
+  const giveUpMs = options.giveUpMs ?? 0;
+  const giveUpError = options.giveUpError ?? ((ms: number) => new Error(`link query took over ${ms} ms`));
   let pending = new Map<string, Waiter[]>();
   let scheduled = false;
 
   async function query(slugs: string[], waiters: Map<string, Waiter[]>): Promise<void> {
     onBatch(slugs.length);
+    // Settled once: by the answer, the failure or the timer, whichever comes first.
+    let settled = false;
+    const timer =
+      giveUpMs > 0
+        ? setTimeout(() => {
+            settled = true;
+            const err = giveUpError(giveUpMs);
+            for (const slug of slugs) for (const w of waiters.get(slug)!) w.reject(err);
+          }, giveUpMs)
+        : undefined;
     try {
+      const rows = await source.findBySlugs(slugs);
+      if (settled) return;
       const found = new Map<string, Link>();
-      for (const link of await source.findBySlugs(slugs)) found.set(link.slug, link);
+      for (const link of rows) found.set(link.slug, link);
       for (const slug of slugs) for (const w of waiters.get(slug)!) w.resolve(found.get(slug) ?? null);
     } catch (err) {
-      for (const slug of slugs) for (const w of waiters.get(slug)!) w.reject(err);
+      if (!settled) for (const slug of slugs) for (const w of waiters.get(slug)!) w.reject(err);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
     }
   }
 

@@ -1,16 +1,23 @@
 import cluster from 'node:cluster';
+import { getHeapStatistics } from 'node:v8';
 import { serve } from '@hono/node-server';
 import { EmbeddedInUseError } from '../db/embedded-lock.ts';
 import { loadOrExit } from '../config/env.ts';
 import { createLogger } from '../shared/logger.ts';
 import { cacheModuleFormats } from '../shared/module-format-cache.ts';
 import { loadWebConfig } from '../config/web.ts';
+import { heapShortfall } from './heap-budget.ts';
 
 // Before the runtime's modules load (hence their dynamic imports below): it saves the
 // web process about 150 MB of memory at idle (see module-format-cache.ts).
 cacheModuleFormats();
 
 const config = loadOrExit(() => loadWebConfig(process.env));
+const shortfall = heapShortfall(config, getHeapStatistics().heap_size_limit);
+if (shortfall) {
+  console.error(shortfall);
+  process.exit(1);
+}
 const logger = createLogger(config.LOG_LEVEL, 'web');
 // Embedded parts live inside one process (PGlite's files, the in-memory queue): no forks.
 const embedded = !config.DATABASE_URL || config.redisUrls.length === 0;

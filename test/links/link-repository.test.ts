@@ -62,4 +62,24 @@ describe('link repository and cache against Postgres', () => {
       rules: null,
     });
   });
+
+  it('reads the rules fields as the click path needs them: dates, click limit, rules, ids of any size', async () => {
+    const rules = [{ name: 'ios-fb', when: { platforms: ['ios' as const], query: [{ param: 'src', equals: 'fb' }] }, target: 'https://r1.example/?a="b"&c=\\d' }];
+    const link = await insertLink(sql, {
+      slug: uniqueSlug('ruled'),
+      campaign: 'ünïcode "quoted"',
+      startsAt: new Date('2026-06-01T00:00:00.123Z'),
+      expiresAt: new Date('2030-01-01T12:34:56Z'),
+      expiredUrl: 'https://example.com/over',
+      maxClicks: 5,
+      rules,
+    });
+    // JSON carries timestamps as text with the session's offset: a session in another time
+    // zone must read the same instants.
+    const elsewhere = postgres(testDatabaseUrl(), { max: 1, onnotice: () => {}, connection: { TimeZone: 'Asia/Kolkata' } });
+    const [found] = await createLinkRepository(createDb(elsewhere)).findBySlugs([link.slug]).finally(() => elsewhere.end());
+    expect(found).toMatchObject({ id: link.id, campaign: 'ünïcode "quoted"', expiredUrl: 'https://example.com/over', maxClicks: 5, rules });
+    expect(found!.startsAt).toEqual(new Date('2026-06-01T00:00:00.123Z'));
+    expect(found!.expiresAt).toEqual(new Date('2030-01-01T12:34:56Z'));
+  });
 });

@@ -1,6 +1,6 @@
 // The production pipeline as separate processes on this machine, each of which the soak
 // can stop, kill and start again: a Redis that keeps its data, a Kafka broker of its own,
-// web processes and workers started exactly as the Procfile starts them.
+// web processes and workers started from the Procfile's entry points.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -87,7 +87,7 @@ export async function startProcess(
   };
 }
 
-/** A web process exactly as the Procfile starts it, on a port of its own. */
+/** A web process as the Procfile starts it (its entry point; without the memory settings, which test/deploy covers), on a port of its own. */
 export async function startWebProcess(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
   const port = await freePort();
   const proc = await startProcess(process.execPath, ['src/web/index.ts'], { LOG_LEVEL: 'info', ...env, PORT: String(port) }, /web listening/);
