@@ -161,9 +161,9 @@ async function uniqueVisitors(db: Database, q: StatsQuery): Promise<number | nul
 
 /** The latest events of a link for the recent clicks panel: never an address. */
 export async function recentEvents(db: Database, linkId: number, limit = 20) {
-  return queryRows<{ event_id: string; at: string; kind: number; bot: boolean; platform: string; country: string; device: string }>(
+  return queryRows<{ at: string; kind: number; bot: boolean; platform: string; country: string; device: string }>(
     db,
-    sql`select event_id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at, kind, bot, platform, country, device
+    sql`select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at, kind, bot, platform, country, device
         from stats_events where link_id = ${linkId} order by at desc limit ${limit}`,
   );
 }
