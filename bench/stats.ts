@@ -10,12 +10,13 @@ import { createLogger } from '../src/shared/logger.ts';
 import { statsTopics } from '../src/config/stats.ts';
 import { createStatsConsumer } from '../src/stats/consumer.ts';
 import { createStatsMetrics } from '../src/stats/metrics.ts';
-import { queryStats } from '../src/stats/query.ts';
+import { linkClickCounts, queryGroups, queryStats, type StatsQuery } from '../src/stats/query.ts';
 import { createVisitorHasher } from '../src/stats/stats-event.ts';
 import { loadWorkerConfig } from '../src/config/worker.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { freePort } from '../test/support/processes.ts';
 import { benchDatabase } from './services.ts';
+import { benchFreshness, type Freshness } from './stats-freshness.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface StatsBench {
@@ -24,6 +25,9 @@ export interface StatsBench {
   worker: number[];
   /** Stats consumer fold, events/s, per round (same events, same run). */
   stats: number[];
+  /** Share of the stats consumer's time spent in fold transactions, per round. */
+  foldShare: number[];
+  freshness?: Freshness;
 }
 
 function makeLines(n: number): string[] {
@@ -50,17 +54,27 @@ function makeLines(n: number): string[] {
 }
 
 /** The worker's enriched drain into Kafka, then the stats consumer folding the same events, alternated per round. */
-export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: string; events: number; rounds: number; batchSize: number }): Promise<StatsBench> {
+export async function benchStatsConsumer(opts: {
+  adminUrl: string;
+  redisUrl: string;
+  events: number;
+  rounds: number;
+  batchSize: number;
+  /** Clicks per second queued for the freshness part; 0 skips it. */
+  freshRate: number;
+  freshSeconds: number;
+}): Promise<StatsBench> {
   const dataDir = `.kafka/bench-stats-${process.pid}`;
   const broker = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir });
   const database = await benchDatabase(opts.adminUrl);
   const pg = openPostgres(database.url, { max: 4 });
   const redis = new Redis(opts.redisUrl);
   const logger = createLogger('warn', 'bench');
-  const lines = makeLines(opts.events);
-  const result: StatsBench = { events: opts.events, worker: [], stats: [] };
+  const result: StatsBench = { events: opts.events, worker: [], stats: [], foldShare: [] };
   try {
     for (let round = 0; round < opts.rounds; round++) {
+      // New click ids every round: the dedupe rows of the last round would make these duplicates.
+      const lines = makeLines(opts.events);
       const prefix = `bench_stats_${process.pid}_${round}_`;
       const { topics, groupId } = statsTopics(prefix);
       const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [broker.bootstrap] });
@@ -96,8 +110,23 @@ export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: str
       const deadline = Date.now() + 300_000;
       while (metrics.totals().folded + metrics.totals().duplicates < lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (metrics.totals().folded < lines.length) console.log(`  (stats consumer folded ${metrics.totals().folded} of ${lines.length} within 5 min)`);
-      result.stats.push(lines.length / ((performance.now() - started) / 1000));
+      const seconds = (performance.now() - started) / 1000;
+      result.stats.push(lines.length / seconds);
+      result.foldShare.push(metrics.totals().foldSeconds / seconds);
       await consumer.stop();
+    }
+    if (opts.freshRate > 0) {
+      result.freshness = await benchFreshness({
+        bootstrap: broker.bootstrap,
+        db: pg.db,
+        redis,
+        redisUrl: opts.redisUrl,
+        logger,
+        rate: opts.freshRate,
+        seconds: opts.freshSeconds,
+        batchSize: opts.batchSize,
+        makeLines,
+      });
     }
     return result;
   } finally {
@@ -115,6 +144,8 @@ export interface QueryBench {
   /** Milliseconds, p50 and p95 over the runs. */
   linkByCountry: { p50: number; p95: number };
   dashboard: { p50: number; p95: number };
+  /** The link list's clicks (24 h and 30 days) of a page of 50 links. */
+  linkList: { p50: number; p95: number };
   fillSeconds: number;
 }
 
@@ -148,10 +179,21 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
     await pg.db.execute(sql`insert into stats_visitors (link_id, day, visitor)
       select 1 + (g * 7919) % ${opts.links}, (to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) at time zone 'UTC')::date, (g % (${opts.clicks} / 5))::bigint * 2654435761
       from generate_series(1::bigint, ${opts.clicks}::bigint) g on conflict do nothing`);
+    // The other rollups as the fold would have written them (the same SQL as migration 0007's backfill).
+    await pg.db.execute(sql`insert into stats_link_daily (day, link_id, clicks, impressions, bot_clicks, bot_impressions)
+      select (hour at time zone 'UTC')::date, link_id, coalesce(sum(count) filter (where kind = 1 and not bot), 0), coalesce(sum(count) filter (where kind = 2 and not bot), 0),
+        coalesce(sum(count) filter (where kind = 1 and bot), 0), coalesce(sum(count) filter (where kind = 2 and bot), 0)
+      from stats_hourly group by 1, 2`);
+    await pg.db.execute(sql`insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
+      select d.dim, h.hour, d.value, coalesce(sum(h.count) filter (where h.kind = 1 and not h.bot), 0), coalesce(sum(h.count) filter (where h.kind = 2 and not h.bot), 0),
+        coalesce(sum(h.count) filter (where h.kind = 1 and h.bot), 0), coalesce(sum(h.count) filter (where h.kind = 2 and h.bot), 0)
+      from stats_hourly h cross join lateral (values ('', ''), ('platform', h.platform), ('country', h.country), ('device', h.device), ('os', h.os),
+        ('browser', h.browser), ('referrer', h.referrer), ('campaign', h.campaign), ('network', h.network)) as d(dim, value)
+      group by 1, 2, 3`);
     await pg.db.execute(sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
-      select md5(g::text), 1 + (g * 7919) % ${opts.links}, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600), 1, false, 'ios', 'US', 'smartphone'
+      select ('x' || substr(md5(g::text), 1, 16))::bit(64)::bigint, 1 + (g * 7919) % ${opts.links}, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600), 1, false, 'ios', 'US', 'smartphone'
       from generate_series(1::bigint, ${opts.clicks}::bigint) g`);
-    await pg.db.execute(sql`analyze stats_hourly; analyze stats_visitors; analyze stats_events`);
+    await pg.db.execute(sql`vacuum analyze stats_hourly, stats_visitors, stats_events, stats_link_daily, stats_dims_hourly`);
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const count = async (table: string) => {
       const rows = (await pg.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { n: number }[];
@@ -167,16 +209,20 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
     };
     const linkTimes: number[] = [];
     const dashTimes: number[] = [];
+    const listTimes: number[] = [];
     for (let i = 0; i < opts.runs; i++) {
       const link = String(1 + ((i * 37) % opts.links));
       linkTimes.push(await time(() => queryStats(pg.db, { from, to, interval: 'day', timezone: 'Europe/Berlin', groupBy: 'country', filters: { link: [link] }, bots: 'exclude', limit: 10 })));
+      const page = Array.from({ length: 50 }, (_, j) => 1 + ((i * 50 + j) % opts.links));
+      listTimes.push(await time(() => linkClickCounts(pg.db, page, new Date(now * 1000 + 1_800_000))));
+      // What /admin/dashboard runs: totals and the series, and four top-10 lists, at once.
+      const dashboard: StatsQuery = { from, to, interval: 'day', timezone: 'Asia/Tokyo', filters: {}, bots: 'exclude', limit: 10 };
       dashTimes.push(
         await time(() =>
-          Promise.all(
-            (['link', 'campaign', 'network', 'country'] as const).map((groupBy) =>
-              queryStats(pg.db, { from, to, interval: 'day', timezone: 'Europe/Berlin', groupBy, filters: {}, bots: 'exclude', limit: 10 }),
-            ),
-          ),
+          Promise.all([
+            queryStats(pg.db, dashboard),
+            ...(['link', 'campaign', 'network', 'country'] as const).map((groupBy) => queryGroups(pg.db, dashboard, groupBy)),
+          ]),
         ),
       );
     }
@@ -185,6 +231,7 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
       rows,
       linkByCountry: { p50: percentile(linkTimes, 0.5), p95: percentile(linkTimes, 0.95) },
       dashboard: { p50: percentile(dashTimes, 0.5), p95: percentile(dashTimes, 0.95) },
+      linkList: { p50: percentile(listTimes, 0.5), p95: percentile(listTimes, 0.95) },
       fillSeconds,
     };
   } finally {

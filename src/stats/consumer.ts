@@ -94,7 +94,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       connectTimeout: 5_000,
     });
     const state = { broken: false };
-    const buffer: Msg[] = [];
+    const buffer: { source: EventSource; event: StatsEvent | { skip: string } }[] = [];
     let stream: MessagesStream<string, string, string, string> | undefined;
     try {
       stream = await consumer.consume({
@@ -106,7 +106,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         autocommit: false,
         sessionTimeout: options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: 1_000,
-        highWaterMark: options.batchSize * 2,
+        highWaterMark: options.batchSize,
       });
       const activeStream = stream;
       current = { consumer, stream: activeStream };
@@ -125,9 +125,12 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
           () => {},
         );
       });
+      // Each message is parsed as it arrives, while the previous batch is being folded
+      // (Postgres works, this process waits): the next batch is ready when the fold ends.
       activeStream.on('data', (message: Msg) => {
-        buffer.push(message);
-        if (buffer.length >= options.batchSize) activeStream.pause();
+        const source = { topic: message.topic, partition: message.partition, offset: message.offset };
+        buffer.push({ source, event: toStatsEvent(message.value, options.hashVisitor, source) });
+        if (buffer.length >= options.batchSize * 2) activeStream.pause();
         wake?.();
       });
       activeStream.on('error', (err: unknown) => {
@@ -150,15 +153,13 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         const batch = buffer.splice(0, options.batchSize);
         const events: StatsEvent[] = [];
         const positions: EventSource[] = [];
-        for (const m of batch) {
-          const source = { topic: m.topic, partition: m.partition, offset: m.offset };
+        for (const { source, event } of batch) {
           positions.push(source);
-          const event = toStatsEvent(m.value, options.hashVisitor, source);
           if ('skip' in event) metrics.skipped(event.skip);
           else events.push(event);
         }
-        if (!(await foldWithRetry(events, positions, state))) break;
         if (activeStream.isPaused() && buffer.length < options.batchSize) activeStream.resume();
+        if (!(await foldWithRetry(events, positions, state))) break;
       }
     } finally {
       current = undefined;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { boolArray, numberArray, textArray } from './pg-array.ts';
 import { queryRows, type Executor } from './sql-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
@@ -19,10 +19,13 @@ const ADD_COUNTS = (table: string) =>
  */
 export async function writeBatch(tx: Executor, events: readonly StatsEvent[]): Promise<number> {
   if (events.length === 0) return 0;
+  const rows = await queryRows<{ n: number }>(tx, batchStatement(events));
+  return rows[0]?.n ?? 0;
+}
+
+export function batchStatement(events: readonly StatsEvent[]): SQL {
   const col = <T>(pick: (e: StatsEvent) => T) => events.map(pick);
-  const rows = await queryRows<{ n: number }>(
-    tx,
-    sql`with input as (
+  return sql`with input as (
       select * from unnest(${numberArray(col((e) => e.key))}::bigint[], ${numberArray(col((e) => e.linkId))}::bigint[],
         ${numberArray(col((e) => e.ts))}::bigint[], ${numberArray(col((e) => e.kind))}::smallint[], ${boolArray(col((e) => e.bot))}::boolean[],
         ${textArray(col((e) => e.platform))}::text[], ${textArray(col((e) => e.country))}::text[], ${textArray(col((e) => e.device))}::text[],
@@ -55,7 +58,5 @@ export async function writeBatch(tx: Executor, events: readonly StatsEvent[]): P
       select distinct link_id, (hour at time zone 'UTC')::date, visitor from ev where visitor is not null order by 1, 2, 3
       on conflict on constraint stats_visitors_pk do nothing
     )
-    select count(*)::int as n from fresh`,
-  );
-  return rows[0]?.n ?? 0;
+    select count(*)::int as n from fresh`;
 }
