@@ -150,16 +150,20 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
           continue;
         }
         if (buffer.length < options.batchSize) await sleep(options.lingerMs ?? 20);
-        const batch = buffer.splice(0, options.batchSize);
-        const events: StatsEvent[] = [];
-        const positions: EventSource[] = [];
-        for (const { source, event } of batch) {
-          positions.push(source);
+        // One transaction per partition, run side by side: they never share an offsets row,
+        // and each takes its rollup rows in the same table and key order (no deadlock cycle).
+        const parts = new Map<string, { events: StatsEvent[]; positions: EventSource[] }>();
+        for (const { source, event } of buffer.splice(0, options.batchSize)) {
+          const key = `${source.topic}:${source.partition}`;
+          let part = parts.get(key);
+          if (!part) parts.set(key, (part = { events: [], positions: [] }));
+          part.positions.push(source);
           if ('skip' in event) metrics.skipped(event.skip);
-          else events.push(event);
+          else part.events.push(event);
         }
         if (activeStream.isPaused() && buffer.length < options.batchSize) activeStream.resume();
-        if (!(await foldWithRetry(events, positions, state))) break;
+        const done = await Promise.all([...parts.values()].map((part) => foldWithRetry(part.events, part.positions, state)));
+        if (done.includes(false)) break;
       }
     } finally {
       current = undefined;
