@@ -16,12 +16,13 @@ CREATE TABLE "stats_link_daily" (
 	"impressions" bigint NOT NULL,
 	"bot_clicks" bigint NOT NULL,
 	"bot_impressions" bigint NOT NULL,
-	CONSTRAINT "stats_link_daily_pk" PRIMARY KEY("day","link_id")
+	CONSTRAINT "stats_link_daily_pk" PRIMARY KEY("link_id","day")
 );
 --> statement-breakpoint
 DROP INDEX "stats_events_at_idx";--> statement-breakpoint
 -- The dedupe key becomes the first 8 bytes of the id's md5 (src/stats/event-key.ts computes the same).
 ALTER TABLE "stats_events" ALTER COLUMN "event_id" SET DATA TYPE bigint USING ('x' || substr(md5("event_id"), 1, 16))::bit(64)::bigint;--> statement-breakpoint
+CREATE INDEX "stats_link_daily_day_brin" ON "stats_link_daily" USING brin ("day");--> statement-breakpoint
 CREATE INDEX "stats_events_at_brin" ON "stats_events" USING brin ("at");--> statement-breakpoint
 -- Byte order for the rollups' text keys: the upserts compare them in 12-column keys
 -- thousands of times a batch, and no query needs a language's sort order.

@@ -45,7 +45,7 @@ export function batchStatement(events: readonly StatsEvent[]): SQL {
       on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count
     ), link_daily as (
       insert into stats_link_daily (day, link_id, clicks, impressions, bot_clicks, bot_impressions)
-      select (hour at time zone 'UTC')::date, link_id, ${COUNTS} from ev group by 1, 2 order by 1, 2
+      select (hour at time zone 'UTC')::date, link_id, ${COUNTS} from ev group by 1, 2 order by 2, 1
       on conflict on constraint stats_link_daily_pk do update set ${ADD_COUNTS('stats_link_daily')}
     ), dims as (
       insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)

@@ -42,7 +42,8 @@ function filteredDims(q: StatsQuery): Dimension[] {
 function hourlySource(q: StatsQuery, groupBy: Dimension | undefined, period: SQL = sql`h.hour >= ${iso(q.from)} and h.hour < ${iso(q.to)}`): SQL {
   const parts = [period];
   for (const dim of filteredDims(q)) parts.push(inList(sql.raw(`h.${COLUMNS[dim]}`), q.filters[dim] as string[], dim === 'link'));
-  const value = groupBy ? sql.raw(`h.${COLUMNS[groupBy]}::text`) : sql`''`;
+  // Link ids stay numbers until the groups are cut: cheaper to hash than their text.
+  const value = groupBy === 'link' ? sql`h.link_id` : groupBy ? sql.raw(`h.${COLUMNS[groupBy]}`) : sql`''`;
   return sql`select h.hour, ${value} as value,
       case when h.kind = 1 and not h.bot then h.count else 0 end as clicks, case when h.kind = 2 and not h.bot then h.count else 0 end as impressions,
       case when h.kind = 1 and h.bot then h.count else 0 end as bot_clicks, case when h.kind = 2 and h.bot then h.count else 0 end as bot_impressions
@@ -63,12 +64,12 @@ export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonl
   const firstDay = new Date(Math.ceil(q.from.getTime() / DAY_MS) * DAY_MS);
   const endDay = new Date(Math.floor(q.to.getTime() / DAY_MS) * DAY_MS);
   const links = (column: string) => (linkIds ? sql`and ${inList(sql.raw(column), linkIds.map(String), true)}` : sql``);
-  const hourly = (from: Date, to: Date) => sql`select h.hour, h.link_id::text as value,
+  const hourly = (from: Date, to: Date) => sql`select h.hour, h.link_id as value,
       case when h.kind = 1 and not h.bot then h.count else 0 end as clicks, case when h.kind = 2 and not h.bot then h.count else 0 end as impressions,
       case when h.kind = 1 and h.bot then h.count else 0 end as bot_clicks, case when h.kind = 2 and h.bot then h.count else 0 end as bot_impressions
     from stats_hourly h where h.hour >= ${iso(from)} and h.hour < ${iso(to)} ${links('h.link_id')}`;
   if (firstDay >= endDay) return hourly(q.from, q.to);
-  const days = sql`select (l.day::timestamp at time zone 'UTC') as hour, l.link_id::text as value, l.clicks, l.impressions, l.bot_clicks, l.bot_impressions
+  const days = sql`select (l.day::timestamp at time zone 'UTC') as hour, l.link_id as value, l.clicks, l.impressions, l.bot_clicks, l.bot_impressions
     from stats_link_daily l where l.day >= ${firstDay.toISOString().slice(0, 10)}::date and l.day < ${endDay.toISOString().slice(0, 10)}::date ${links('l.link_id')}`;
   const edges: SQL[] = [];
   if (q.from < firstDay) edges.push(hourly(q.from, firstDay));

@@ -123,8 +123,8 @@ export async function queryGroups(db: Database, q: StatsQuery, dim: Dimension): 
           select s.value, sum(${pick.clicks}) as clicks, sum(${pick.impressions}) as impressions
           from (${statsSource(q, dim)}) s group by 1 having sum(${pick.clicks}) + sum(${pick.impressions}) > 0
           order by 2 desc, 3 desc, 1 limit ${q.limit})
-        select g.value, ${dim === 'link' ? sql`l.slug` : sql`null`} as label, g.clicks::text as clicks, g.impressions::text as impressions
-        from g ${dim === 'link' ? sql`left join campaign_links l on l.id = g.value::bigint` : sql``}
+        select g.value::text as value, ${dim === 'link' ? sql`l.slug` : sql`null`} as label, g.clicks::text as clicks, g.impressions::text as impressions
+        from g ${dim === 'link' ? sql`left join campaign_links l on l.id = g.value` : sql``}
         order by g.clicks desc, g.impressions desc, g.value`,
   );
   return rows.map((r) => ({ value: r.value, ...(r.label !== null ? { label: r.label } : {}), clicks: num(r.clicks), impressions: num(r.impressions) }));
