@@ -151,7 +151,8 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         }
         if (buffer.length < options.batchSize) await sleep(options.lingerMs ?? 20);
         // One transaction per partition, run side by side: they never share an offsets row,
-        // and each takes its rollup rows in the same table and key order (no deadlock cycle).
+        // and each takes rollup rows in the same table and key order, so two that meet on a
+        // row wait rather than deadlock (the fold would rerun one that did).
         const parts = new Map<string, { events: StatsEvent[]; positions: EventSource[] }>();
         for (const { source, event } of buffer.splice(0, options.batchSize)) {
           const key = `${source.topic}:${source.partition}`;
