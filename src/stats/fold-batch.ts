@@ -6,6 +6,8 @@ import type { StatsEvent } from './stats-event.ts';
 // The four counts of a group of events, as the rollups without dimensions keep them.
 const COUNTS = sql.raw(`count(*) filter (where kind = 1 and not bot), count(*) filter (where kind = 2 and not bot),
   count(*) filter (where kind = 1 and bot), count(*) filter (where kind = 2 and bot)`);
+const COUNTS_AS = sql.raw(`count(*) filter (where kind = 1 and not bot) as clicks, count(*) filter (where kind = 2 and not bot) as impressions,
+  count(*) filter (where kind = 1 and bot) as bot_clicks, count(*) filter (where kind = 2 and bot) as bot_impressions`);
 const ADD_COUNTS = (table: string) =>
   sql.raw(`clicks = ${table}.clicks + excluded.clicks, impressions = ${table}.impressions + excluded.impressions,
   bot_clicks = ${table}.bot_clicks + excluded.bot_clicks, bot_impressions = ${table}.bot_impressions + excluded.bot_impressions`);
@@ -47,10 +49,15 @@ export function batchStatement(events: readonly StatsEvent[]): SQL {
       insert into stats_link_daily (day, link_id, clicks, impressions, bot_clicks, bot_impressions)
       select (hour at time zone 'UTC')::date, link_id, ${COUNTS} from ev group by 1, 2 order by 2, 1
       on conflict on constraint stats_link_daily_pk do update set ${ADD_COUNTS('stats_link_daily')}
+    ), combos as (
+      -- Events that differ only in their link, counted once before being spread per dimension.
+      select hour, platform, country, device, os, browser, referrer, campaign, network, ${COUNTS_AS} from ev
+      group by 1, 2, 3, 4, 5, 6, 7, 8, 9
     ), dims as (
       insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
-      select d.dim, ev.hour, d.value, ${COUNTS} from ev cross join lateral (values ('', ''), ('platform', platform), ('country', country),
-        ('device', device), ('os', os), ('browser', browser), ('referrer', referrer), ('campaign', campaign), ('network', network)) as d(dim, value)
+      select d.dim, c.hour, d.value, sum(c.clicks), sum(c.impressions), sum(c.bot_clicks), sum(c.bot_impressions)
+      from combos c cross join lateral (values ('', ''), ('platform', c.platform), ('country', c.country), ('device', c.device), ('os', c.os),
+        ('browser', c.browser), ('referrer', c.referrer), ('campaign', c.campaign), ('network', c.network)) as d(dim, value)
       group by 1, 2, 3 order by 1, 2, 3
       on conflict on constraint stats_dims_hourly_pk do update set ${ADD_COUNTS('stats_dims_hourly')}
     ), visitors as (
