@@ -94,7 +94,10 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       connectTimeout: 5_000,
     });
     const state = { broken: false };
-    const buffer: { source: EventSource; event: StatsEvent | { skip: string } }[] = [];
+    // Parsed messages waiting to be folded, per topic and partition.
+    const buffers = new Map<string, { source: EventSource; event: StatsEvent | { skip: string } }[]>();
+    let buffered = 0;
+    const inFlight = new Map<string, Promise<boolean>>();
     let stream: MessagesStream<string, string, string, string> | undefined;
     try {
       stream = await consumer.consume({
@@ -129,9 +132,13 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       // (Postgres works, this process waits): the next batch is ready when the fold ends.
       activeStream.on('data', (message: Msg) => {
         const source = { topic: message.topic, partition: message.partition, offset: message.offset };
-        buffer.push({ source, event: toStatsEvent(message.value, options.hashVisitor, source) });
-        if (buffer.length >= options.batchSize * 2) activeStream.pause();
-        wake?.();
+        const key = `${message.topic}:${message.partition}`;
+        let waiting = buffers.get(key);
+        if (!waiting) buffers.set(key, (waiting = []));
+        waiting.push({ source, event: toStatsEvent(message.value, options.hashVisitor, source) });
+        if (++buffered >= options.batchSize * 2) activeStream.pause();
+        // A partition that is folding takes its next batch when that fold ends.
+        if (!inFlight.has(key)) wake?.();
       });
       activeStream.on('error', (err: unknown) => {
         if (!stopping) logger.warn({ err }, 'kafka stream failed; starting over from the offsets in postgres');
@@ -140,31 +147,41 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       });
       logger.info({ groupId: options.groupId, topics: options.topics, storedPartitions: stored.length }, 'stats consumer joined');
 
-      while (!stopping && !state.broken) {
-        if (buffer.length === 0) {
+      // Each partition folds its own batches, one at a time, in its own transaction, side by
+      // side with the other partitions': they never share an offsets row, and each takes
+      // rollup rows in the same table and key order, so two that meet on a row wait rather
+      // than deadlock (the fold would rerun one that did).
+      let failed = false;
+      try {
+        while (!stopping && !state.broken && !failed) {
+          if (buffered > 0 && buffered < options.batchSize && inFlight.size === 0) await sleep(options.lingerMs ?? 20);
+          for (const [key, waiting] of buffers) {
+            if (waiting.length === 0 || inFlight.has(key)) continue;
+            const batch = waiting.splice(0, options.batchSize);
+            buffered -= batch.length;
+            const events: StatsEvent[] = [];
+            for (const { event } of batch) {
+              if ('skip' in event) metrics.skipped(event.skip);
+              else events.push(event);
+            }
+            const fold = foldWithRetry(events, batch.map((m) => m.source), state).then((ok) => {
+              inFlight.delete(key);
+              if (!ok) failed = true;
+              wake?.();
+              return ok;
+            });
+            inFlight.set(key, fold);
+          }
+          if (activeStream.isPaused() && buffered < options.batchSize) activeStream.resume();
+          // Until a fold ends or messages come in for a partition that is not folding.
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, 1_000);
           });
           wake = undefined;
-          continue;
         }
-        if (buffer.length < options.batchSize) await sleep(options.lingerMs ?? 20);
-        // One transaction per partition, run side by side: they never share an offsets row,
-        // and each takes rollup rows in the same table and key order, so two that meet on a
-        // row wait rather than deadlock (the fold would rerun one that did).
-        const parts = new Map<string, { events: StatsEvent[]; positions: EventSource[] }>();
-        for (const { source, event } of buffer.splice(0, options.batchSize)) {
-          const key = `${source.topic}:${source.partition}`;
-          let part = parts.get(key);
-          if (!part) parts.set(key, (part = { events: [], positions: [] }));
-          part.positions.push(source);
-          if ('skip' in event) metrics.skipped(event.skip);
-          else part.events.push(event);
-        }
-        if (activeStream.isPaused() && buffer.length < options.batchSize) activeStream.resume();
-        const done = await Promise.all([...parts.values()].map((part) => foldWithRetry(part.events, part.positions, state)));
-        if (done.includes(false)) break;
+      } finally {
+        await Promise.all(inFlight.values());
       }
     } finally {
       current = undefined;
