@@ -4,9 +4,7 @@ import { queryRows, type Executor } from './sql-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
 
 // The four counts of a group of events, as the rollups without dimensions keep them.
-const COUNTS = sql.raw(`count(*) filter (where kind = 1 and not bot), count(*) filter (where kind = 2 and not bot),
-  count(*) filter (where kind = 1 and bot), count(*) filter (where kind = 2 and bot)`);
-const COUNTS_AS = sql.raw(`count(*) filter (where kind = 1 and not bot) as clicks, count(*) filter (where kind = 2 and not bot) as impressions,
+const COUNTS = sql.raw(`count(*) filter (where kind = 1 and not bot) as clicks, count(*) filter (where kind = 2 and not bot) as impressions,
   count(*) filter (where kind = 1 and bot) as bot_clicks, count(*) filter (where kind = 2 and bot) as bot_impressions`);
 const ADD_COUNTS = (table: string) =>
   sql.raw(`clicks = ${table}.clicks + excluded.clicks, impressions = ${table}.impressions + excluded.impressions,
@@ -25,7 +23,7 @@ export async function writeBatch(tx: Executor, events: readonly StatsEvent[]): P
   return rows[0]?.n ?? 0;
 }
 
-export function batchStatement(events: readonly StatsEvent[]): SQL {
+function batchStatement(events: readonly StatsEvent[]): SQL {
   const col = <T>(pick: (e: StatsEvent) => T) => events.map(pick);
   return sql`with input as (
       select * from unnest(${numberArray(col((e) => e.key))}::bigint[], ${numberArray(col((e) => e.linkId))}::bigint[],
@@ -51,7 +49,7 @@ export function batchStatement(events: readonly StatsEvent[]): SQL {
       on conflict on constraint stats_link_daily_pk do update set ${ADD_COUNTS('stats_link_daily')}
     ), combos as (
       -- Events that differ only in their link, counted once before being spread per dimension.
-      select hour, platform, country, device, os, browser, referrer, campaign, network, ${COUNTS_AS} from ev
+      select hour, platform, country, device, os, browser, referrer, campaign, network, ${COUNTS} from ev
       group by 1, 2, 3, 4, 5, 6, 7, 8, 9
     ), dims as (
       insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
