@@ -20,7 +20,10 @@ const client = testSql();
 const db = createDb(client);
 const running: RunningProcess[] = [];
 const proxies: TcpProxy[] = [];
+// Set when the file ends, so a supervised stats process killed then is not started again.
+let ending = false;
 afterAll(async () => {
+  ending = true;
   await Promise.all(running.map((p) => p.stop('SIGKILL')));
   await Promise.all(proxies.map((p) => p.close()));
   await client.end();
@@ -48,9 +51,10 @@ async function supervisedStats(env: Record<string, string>, restarts: { count: n
   const watch = (proc: RunningProcess) => {
     running.push(proc);
     proc.child.once('exit', () => {
-      if (slot.killing || slot.proc !== proc) return;
+      if (ending || slot.killing || slot.proc !== proc) return;
       restarts.count++;
       void startStats(env).then((next) => {
+        if (ending) return void next.stop('SIGKILL');
         slot.proc = next;
         watch(next);
       });
