@@ -124,8 +124,14 @@ if (!only || only === 'stats') {
   const events = Number(process.env.BENCH_STATS_EVENTS ?? 100_000);
   const statsRounds = Number(process.env.BENCH_STATS_ROUNDS ?? 3);
   console.log(`stats consumer: ${events.toLocaleString('en-US')} lines drained by the enriched worker into Kafka (4 partitions), then folded by the stats consumer into Postgres, ${statsRounds} rounds`);
-  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 2000) });
-  for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1}: worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}`);
+  const freshRate = Number(process.env.BENCH_FRESH_RATE ?? 5_000);
+  const freshSeconds = Number(process.env.BENCH_FRESH_SECONDS ?? 20);
+  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 5000), freshRate, freshSeconds });
+  for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1}: worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}  (${Math.round(s.foldShare[i]! * 100)}% of its time in fold transactions)`);
+  const f = s.freshness;
+  if (f) {
+    console.log(`  freshness: ${fmt(f.clicks)} clicks queued at ${fmt(f.rate)}/s for ${freshSeconds} s with the worker and the stats consumer running: queued to counted p50 ${fmt(f.p50)} ms  p99 ${fmt(f.p99)} ms  max ${fmt(f.max)} ms${f.late > 0 ? `  (${fmt(f.late)} not counted within a minute)` : ''}`);
+  }
 }
 
 if (!only || only === 'stats-query') {
@@ -134,5 +140,6 @@ if (!only || only === 'stats-query') {
   const q = await benchStatsQueries({ adminUrl, clicks, links: 10_000, runs: Number(process.env.BENCH_STATS_RUNS ?? 40) });
   console.log(`  filled in ${q.fillSeconds.toFixed(0)} s: ${fmt(q.rows.hourly)} rollup rows, ${fmt(q.rows.visitors)} visitor rows, ${fmt(q.rows.events)} dedupe rows`);
   console.log(`  one link, 30 days daily, grouped by country:   p50 ${q.linkByCountry.p50} ms  p95 ${q.linkByCountry.p95} ms`);
-  console.log(`  dashboard, all links, 30 days (4 group-bys):   p50 ${q.dashboard.p50} ms  p95 ${q.dashboard.p95} ms`);
+  console.log(`  dashboard, all links, 30 days in Asia/Tokyo (totals, series, top links, campaigns, networks, countries):   p50 ${q.dashboard.p50} ms  p95 ${q.dashboard.p95} ms`);
+  console.log(`  link list, 50 links' clicks in 24 h and 30 days:   p50 ${q.linkList.p50} ms  p95 ${q.linkList.p95} ms`);
 }

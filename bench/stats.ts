@@ -10,12 +10,13 @@ import { createLogger } from '../src/shared/logger.ts';
 import { statsTopics } from '../src/config/stats.ts';
 import { createStatsConsumer } from '../src/stats/consumer.ts';
 import { createStatsMetrics } from '../src/stats/metrics.ts';
-import { queryStats } from '../src/stats/query.ts';
+import { linkClickCounts, queryGroups, queryStats, type StatsQuery } from '../src/stats/query.ts';
 import { createVisitorHasher } from '../src/stats/stats-event.ts';
 import { loadWorkerConfig } from '../src/config/worker.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { freePort } from '../test/support/processes.ts';
 import { benchDatabase } from './services.ts';
+import { benchFreshness, type Freshness } from './stats-freshness.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface StatsBench {
@@ -24,6 +25,9 @@ export interface StatsBench {
   worker: number[];
   /** Stats consumer fold, events/s, per round (same events, same run). */
   stats: number[];
+  /** Share of the stats consumer's time spent in fold transactions, per round. */
+  foldShare: number[];
+  freshness?: Freshness;
 }
 
 function makeLines(n: number): string[] {
@@ -50,17 +54,27 @@ function makeLines(n: number): string[] {
 }
 
 /** The worker's enriched drain into Kafka, then the stats consumer folding the same events, alternated per round. */
-export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: string; events: number; rounds: number; batchSize: number }): Promise<StatsBench> {
+export async function benchStatsConsumer(opts: {
+  adminUrl: string;
+  redisUrl: string;
+  events: number;
+  rounds: number;
+  batchSize: number;
+  /** Clicks per second queued for the freshness part; 0 skips it. */
+  freshRate: number;
+  freshSeconds: number;
+}): Promise<StatsBench> {
   const dataDir = `.kafka/bench-stats-${process.pid}`;
   const broker = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir });
   const database = await benchDatabase(opts.adminUrl);
   const pg = openPostgres(database.url, { max: 4 });
   const redis = new Redis(opts.redisUrl);
   const logger = createLogger('warn', 'bench');
-  const lines = makeLines(opts.events);
-  const result: StatsBench = { events: opts.events, worker: [], stats: [] };
+  const result: StatsBench = { events: opts.events, worker: [], stats: [], foldShare: [] };
   try {
     for (let round = 0; round < opts.rounds; round++) {
+      // New click ids every round: the dedupe rows of the last round would make these duplicates.
+      const lines = makeLines(opts.events);
       const prefix = `bench_stats_${process.pid}_${round}_`;
       const { topics, groupId } = statsTopics(prefix);
       const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [broker.bootstrap] });
@@ -96,8 +110,23 @@ export async function benchStatsConsumer(opts: { adminUrl: string; redisUrl: str
       const deadline = Date.now() + 300_000;
       while (metrics.totals().folded + metrics.totals().duplicates < lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (metrics.totals().folded < lines.length) console.log(`  (stats consumer folded ${metrics.totals().folded} of ${lines.length} within 5 min)`);
-      result.stats.push(lines.length / ((performance.now() - started) / 1000));
+      const seconds = (performance.now() - started) / 1000;
+      result.stats.push(lines.length / seconds);
+      result.foldShare.push(metrics.totals().foldSeconds / seconds);
       await consumer.stop();
+    }
+    if (opts.freshRate > 0) {
+      result.freshness = await benchFreshness({
+        bootstrap: broker.bootstrap,
+        db: pg.db,
+        redis,
+        redisUrl: opts.redisUrl,
+        logger,
+        rate: opts.freshRate,
+        seconds: opts.freshSeconds,
+        batchSize: opts.batchSize,
+        makeLines,
+      });
     }
     return result;
   } finally {
@@ -115,6 +144,8 @@ export interface QueryBench {
   /** Milliseconds, p50 and p95 over the runs. */
   linkByCountry: { p50: number; p95: number };
   dashboard: { p50: number; p95: number };
+  /** The link list's clicks (24 h and 30 days) of a page of 50 links. */
+  linkList: { p50: number; p95: number };
   fillSeconds: number;
 }
 
@@ -135,23 +166,40 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
     const fillStarted = performance.now();
     const now = Math.floor(Date.now() / 3_600_000) * 3600;
     const days = 90;
-    // One click per generated row; identical combinations add up in the upsert, as in the fold.
+    // Click g goes to link g % links and to hour 7 * (g / links) mod the period's hours (7 is
+    // prime to 2,160): no two clicks share a link and hour, so every click is its own rollup
+    // row (the most rows 10M clicks can make) and the rows go in without a GROUP BY.
+    if (opts.clicks > opts.links * days * 24) throw new Error(`at most ${opts.links * days * 24} clicks for ${opts.links} links`);
+    const link = sql`(1 + g % ${opts.links})`;
+    const hour = sql`to_timestamp(${now} - (((g / ${opts.links}) * 7) % (${days} * 24)) * 3600)`;
     await pg.db.execute(sql`insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
-      select l, h, k, b, p, c, d, o, br, r, ca, ne, count(*) from (
-        select 1 + (g * 7919) % ${opts.links} as l, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) as h, (case when g % 10 = 0 then 2 else 1 end)::smallint as k, g % 23 = 0 as b,
-             (array['ios','android','web'])[1 + g % 3] as p, (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12] as c,
-             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3] as d, (array['iOS','Android','Windows','Mac OS'])[1 + g % 4] as o,
-             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5] as br, (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4] as r,
-             'c' || ((1 + (g * 7919) % ${opts.links}) % 50) as ca, (array['meta','tiktok','google','snap'])[1 + ((g * 7919) % ${opts.links}) % 4] as ne
-        from generate_series(1::bigint, ${opts.clicks}::bigint) g) s
-      group by l, h, k, b, p, c, d, o, br, r, ca, ne`);
+      select ${link}, ${hour}, (case when g % 10 = 0 then 2 else 1 end)::smallint, g % 23 = 0,
+             (array['ios','android','web'])[1 + g % 3], (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12],
+             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3], (array['iOS','Android','Windows','Mac OS'])[1 + g % 4],
+             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5], (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4],
+             'c' || (${link} % 50), (array['meta','tiktok','google','snap'])[1 + ${link} % 4], 1
+      from generate_series(0::bigint, ${opts.clicks - 1}::bigint) g`);
     await pg.db.execute(sql`insert into stats_visitors (link_id, day, visitor)
-      select 1 + (g * 7919) % ${opts.links}, (to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600) at time zone 'UTC')::date, (g % (${opts.clicks} / 5))::bigint * 2654435761
-      from generate_series(1::bigint, ${opts.clicks}::bigint) g on conflict do nothing`);
+      select ${link}, (${hour} at time zone 'UTC')::date, (g % (${opts.clicks} / 5))::bigint * 2654435761
+      from generate_series(0::bigint, ${opts.clicks - 1}::bigint) g on conflict do nothing`);
+    // The other rollups as the fold would have written them.
+    await pg.db.execute(sql`insert into stats_link_daily (day, link_id, clicks, impressions, bot_clicks, bot_impressions)
+      select (hour at time zone 'UTC')::date, link_id, coalesce(sum(count) filter (where kind = 1 and not bot), 0), coalesce(sum(count) filter (where kind = 2 and not bot), 0),
+        coalesce(sum(count) filter (where kind = 1 and bot), 0), coalesce(sum(count) filter (where kind = 2 and bot), 0)
+      from stats_hourly group by 1, 2`);
+    await pg.db.execute(sql`insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
+      select case when grouping(platform) = 0 then 'platform' when grouping(country) = 0 then 'country' when grouping(device) = 0 then 'device'
+               when grouping(os) = 0 then 'os' when grouping(browser) = 0 then 'browser' when grouping(referrer) = 0 then 'referrer'
+               when grouping(campaign) = 0 then 'campaign' when grouping(network) = 0 then 'network' else '' end,
+        hour, coalesce(platform, country, device, os, browser, referrer, campaign, network, ''),
+        coalesce(sum(count) filter (where kind = 1 and not bot), 0), coalesce(sum(count) filter (where kind = 2 and not bot), 0),
+        coalesce(sum(count) filter (where kind = 1 and bot), 0), coalesce(sum(count) filter (where kind = 2 and bot), 0)
+      from stats_hourly
+      group by grouping sets ((hour), (hour, platform), (hour, country), (hour, device), (hour, os), (hour, browser), (hour, referrer), (hour, campaign), (hour, network))`);
     await pg.db.execute(sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
-      select md5(g::text), 1 + (g * 7919) % ${opts.links}, to_timestamp(${now} - ((g * 104729) % (${days} * 24)) * 3600), 1, false, 'ios', 'US', 'smartphone'
-      from generate_series(1::bigint, ${opts.clicks}::bigint) g`);
-    await pg.db.execute(sql`analyze stats_hourly; analyze stats_visitors; analyze stats_events`);
+      select ('x' || substr(md5(g::text), 1, 16))::bit(64)::bigint, ${link}, ${hour}, 1, false, 'ios', 'US', 'smartphone'
+      from generate_series(0::bigint, ${opts.clicks - 1}::bigint) g`);
+    await pg.db.execute(sql`vacuum analyze stats_hourly, stats_visitors, stats_events, stats_link_daily, stats_dims_hourly`);
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const count = async (table: string) => {
       const rows = (await pg.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { n: number }[];
@@ -167,16 +215,20 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
     };
     const linkTimes: number[] = [];
     const dashTimes: number[] = [];
+    const listTimes: number[] = [];
     for (let i = 0; i < opts.runs; i++) {
       const link = String(1 + ((i * 37) % opts.links));
       linkTimes.push(await time(() => queryStats(pg.db, { from, to, interval: 'day', timezone: 'Europe/Berlin', groupBy: 'country', filters: { link: [link] }, bots: 'exclude', limit: 10 })));
+      const page = Array.from({ length: 50 }, (_, j) => 1 + ((i * 50 + j) % opts.links));
+      listTimes.push(await time(() => linkClickCounts(pg.db, page, new Date(now * 1000 + 1_800_000))));
+      // What /admin/dashboard runs: totals and the series, and four top-10 lists, at once.
+      const dashboard: StatsQuery = { from, to, interval: 'day', timezone: 'Asia/Tokyo', filters: {}, bots: 'exclude', limit: 10 };
       dashTimes.push(
         await time(() =>
-          Promise.all(
-            (['link', 'campaign', 'network', 'country'] as const).map((groupBy) =>
-              queryStats(pg.db, { from, to, interval: 'day', timezone: 'Europe/Berlin', groupBy, filters: {}, bots: 'exclude', limit: 10 }),
-            ),
-          ),
+          Promise.all([
+            queryStats(pg.db, dashboard),
+            ...(['link', 'campaign', 'network', 'country'] as const).map((groupBy) => queryGroups(pg.db, dashboard, groupBy)),
+          ]),
         ),
       );
     }
@@ -185,6 +237,7 @@ export async function benchStatsQueries(opts: { adminUrl: string; clicks: number
       rows,
       linkByCountry: { p50: percentile(linkTimes, 0.5), p95: percentile(linkTimes, 0.95) },
       dashboard: { p50: percentile(dashTimes, 0.5), p95: percentile(dashTimes, 0.95) },
+      linkList: { p50: percentile(listTimes, 0.5), p95: percentile(listTimes, 0.95) },
       fillSeconds,
     };
   } finally {

@@ -94,7 +94,10 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       connectTimeout: 5_000,
     });
     const state = { broken: false };
-    const buffer: Msg[] = [];
+    // Parsed messages waiting to be folded, per topic and partition.
+    const buffers = new Map<string, { source: EventSource; event: StatsEvent | { skip: string } }[]>();
+    let buffered = 0;
+    const inFlight = new Map<string, Promise<boolean>>();
     let stream: MessagesStream<string, string, string, string> | undefined;
     try {
       stream = await consumer.consume({
@@ -106,7 +109,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         autocommit: false,
         sessionTimeout: options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: 1_000,
-        highWaterMark: options.batchSize * 2,
+        highWaterMark: options.batchSize,
       });
       const activeStream = stream;
       current = { consumer, stream: activeStream };
@@ -125,10 +128,17 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
           () => {},
         );
       });
+      // Each message is parsed as it arrives, while the previous batch is being folded
+      // (Postgres works, this process waits): the next batch is ready when the fold ends.
       activeStream.on('data', (message: Msg) => {
-        buffer.push(message);
-        if (buffer.length >= options.batchSize) activeStream.pause();
-        wake?.();
+        const source = { topic: message.topic, partition: message.partition, offset: message.offset };
+        const key = `${message.topic}:${message.partition}`;
+        let waiting = buffers.get(key);
+        if (!waiting) buffers.set(key, (waiting = []));
+        waiting.push({ source, event: toStatsEvent(message.value, options.hashVisitor, source) });
+        if (++buffered >= options.batchSize * 2) activeStream.pause();
+        // A partition that is folding takes its next batch when that fold ends.
+        if (!inFlight.has(key)) wake?.();
       });
       activeStream.on('error', (err: unknown) => {
         if (!stopping) logger.warn({ err }, 'kafka stream failed; starting over from the offsets in postgres');
@@ -137,28 +147,41 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       });
       logger.info({ groupId: options.groupId, topics: options.topics, storedPartitions: stored.length }, 'stats consumer joined');
 
-      while (!stopping && !state.broken) {
-        if (buffer.length === 0) {
+      // Each partition folds its own batches, one at a time, in its own transaction, side by
+      // side with the other partitions': they never share an offsets row, and each takes
+      // rollup rows in the same table and key order, so two that meet on a row wait rather
+      // than deadlock (the fold would rerun one that did).
+      let failed = false;
+      try {
+        while (!stopping && !state.broken && !failed) {
+          if (buffered > 0 && buffered < options.batchSize && inFlight.size === 0) await sleep(options.lingerMs ?? 20);
+          for (const [key, waiting] of buffers) {
+            if (waiting.length === 0 || inFlight.has(key)) continue;
+            const batch = waiting.splice(0, options.batchSize);
+            buffered -= batch.length;
+            const events: StatsEvent[] = [];
+            for (const { event } of batch) {
+              if ('skip' in event) metrics.skipped(event.skip);
+              else events.push(event);
+            }
+            const fold = foldWithRetry(events, batch.map((m) => m.source), state).then((ok) => {
+              inFlight.delete(key);
+              if (!ok) failed = true;
+              wake?.();
+              return ok;
+            });
+            inFlight.set(key, fold);
+          }
+          if (activeStream.isPaused() && buffered < options.batchSize) activeStream.resume();
+          // Until a fold ends or messages come in for a partition that is not folding.
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, 1_000);
           });
           wake = undefined;
-          continue;
         }
-        if (buffer.length < options.batchSize) await sleep(options.lingerMs ?? 20);
-        const batch = buffer.splice(0, options.batchSize);
-        const events: StatsEvent[] = [];
-        const positions: EventSource[] = [];
-        for (const m of batch) {
-          const source = { topic: m.topic, partition: m.partition, offset: m.offset };
-          positions.push(source);
-          const event = toStatsEvent(m.value, options.hashVisitor, source);
-          if ('skip' in event) metrics.skipped(event.skip);
-          else events.push(event);
-        }
-        if (!(await foldWithRetry(events, positions, state))) break;
-        if (activeStream.isPaused() && buffer.length < options.batchSize) activeStream.resume();
+      } finally {
+        await Promise.all(inFlight.values());
       }
     } finally {
       current = undefined;

@@ -12,7 +12,8 @@ import { createVisitorHasher } from './stats-event.ts';
 
 const config = loadOrExit(() => loadStatsConfig(process.env));
 const logger = createLogger(config.LOG_LEVEL, 'stats');
-const database = openPostgres(config.DATABASE_URL, { max: 3, connectTimeoutSeconds: 5 });
+// One connection per partition folded side by side (consumer.ts), and one for pruning.
+const database = openPostgres(config.DATABASE_URL, { max: 5, connectTimeoutSeconds: 5 });
 const metrics = createStatsMetrics();
 const { topics, groupId } = statsTopics(config.KAFKA_PREFIX);
 const consumer = createStatsConsumer({

@@ -14,6 +14,7 @@ export function createStatsMetrics(options: { defaultMetrics?: boolean } = {}) {
 
   let total = 0;
   let totalDuplicates = 0;
+  let totalFoldSeconds = 0;
   return {
     registry,
     foldDone(result: FoldResult, seconds: number) {
@@ -22,6 +23,7 @@ export function createStatsMetrics(options: { defaultMetrics?: boolean } = {}) {
       total += result.folded;
       totalDuplicates += result.duplicates + result.stale;
       foldSeconds.observe(seconds);
+      totalFoldSeconds += seconds;
     },
     skipped: (reason: string) => skipped.inc({ reason }),
     foldFailed: () => foldErrors.inc(),
@@ -29,7 +31,7 @@ export function createStatsMetrics(options: { defaultMetrics?: boolean } = {}) {
       lag.set({ topic, partition: String(partition) }, messages);
     },
     clearLag: () => lag.reset(),
-    totals: () => ({ folded: total, duplicates: totalDuplicates }),
+    totals: () => ({ folded: total, duplicates: totalDuplicates, foldSeconds: totalFoldSeconds }),
   };
 }
 

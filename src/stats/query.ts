@@ -1,10 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { linkSource, statsSource } from './query-source.ts';
 import { queryRows } from './sql-rows.ts';
 
 export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
 export type Interval = (typeof INTERVALS)[number];
-/** Dimensions a query can group or filter by; each is a column of `stats_hourly`. */
+/** Dimensions a query can group or filter by; each is a column of `stats_hourly` (query-source.ts). */
 export const DIMENSIONS = ['link', 'platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 export type BotFilter = 'exclude' | 'include' | 'only';
@@ -53,31 +54,14 @@ export interface StatsResult {
   groups: GroupRow[];
 }
 
-const COLUMNS: Record<Dimension, SQL> = {
-  link: sql.raw('h.link_id'),
-  platform: sql.raw('h.platform'),
-  country: sql.raw('h.country'),
-  device: sql.raw('h.device'),
-  os: sql.raw('h.os'),
-  browser: sql.raw('h.browser'),
-  referrer: sql.raw('h.referrer'),
-  campaign: sql.raw('h.campaign'),
-  network: sql.raw('h.network'),
-};
-
-function where(q: StatsQuery, bots: BotFilter = q.bots): SQL {
-  const parts: SQL[] = [sql`h.hour >= ${q.from.toISOString()}::timestamptz`, sql`h.hour < ${q.to.toISOString()}::timestamptz`];
-  if (bots === 'exclude') parts.push(sql`not h.bot`);
-  if (bots === 'only') parts.push(sql`h.bot`);
-  for (const dim of DIMENSIONS) {
-    const values = q.filters[dim];
-    if (!values || values.length === 0) continue;
-    parts.push(dim === 'link' ? sql`h.link_id in (${sql.join(values.map((v) => sql`${Number(v)}`), sql`, `)})` : sql`${COLUMNS[dim]} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`);
-  }
-  return sql.join(parts, sql` and `);
-}
-
 const num = (v: string | number | null | undefined) => Number(v ?? 0);
+
+/** The counts a `bots` mode shows, over a source's columns. */
+function selected(q: StatsQuery): { clicks: SQL; impressions: SQL } {
+  if (q.bots === 'exclude') return { clicks: sql`s.clicks`, impressions: sql`s.impressions` };
+  if (q.bots === 'only') return { clicks: sql`s.bot_clicks`, impressions: sql`s.bot_impressions` };
+  return { clicks: sql`(s.clicks + s.bot_clicks)`, impressions: sql`(s.impressions + s.bot_impressions)` };
+}
 
 /**
  * Buckets are truncated in the query's time zone (Postgres' `at time zone`), so a day in
@@ -86,8 +70,8 @@ const num = (v: string | number | null | undefined) => Number(v ?? 0);
  */
 function bucket(q: StatsQuery): SQL {
   return q.interval === 'hour'
-    ? sql`h.hour`
-    : sql`(date_trunc(${q.interval}, h.hour at time zone ${q.timezone}) at time zone ${q.timezone})`;
+    ? sql`s.hour`
+    : sql`(date_trunc(${q.interval}, s.hour at time zone ${q.timezone}) at time zone ${q.timezone})`;
 }
 
 function buckets(q: StatsQuery): SQL {
@@ -102,19 +86,19 @@ function buckets(q: StatsQuery): SQL {
 }
 
 export async function queryStats(db: Database, q: StatsQuery): Promise<StatsResult> {
+  const source = statsSource(q, undefined);
+  const pick = selected(q);
   const [totals, series, groups, visitors] = await Promise.all([
     queryRows<{ clicks: string; impressions: string; bot_clicks: string }>(
       db,
-      sql`select coalesce(sum(count) filter (where kind = 1 and ${q.bots === 'exclude' ? sql`not bot` : q.bots === 'only' ? sql`bot` : sql`true`}), 0)::text as clicks,
-                 coalesce(sum(count) filter (where kind = 2 and ${q.bots === 'exclude' ? sql`not bot` : q.bots === 'only' ? sql`bot` : sql`true`}), 0)::text as impressions,
-                 coalesce(sum(count) filter (where kind = 1 and bot), 0)::text as bot_clicks
-          from stats_hourly h where ${where(q, 'include')}`,
+      sql`select coalesce(sum(${pick.clicks}), 0)::text as clicks, coalesce(sum(${pick.impressions}), 0)::text as impressions,
+                 coalesce(sum(s.bot_clicks), 0)::text as bot_clicks
+          from (${source}) s`,
     ),
     queryRows<{ start: string; local: string; clicks: string; impressions: string }>(
       db,
       sql`with counts as (
-            select ${bucket(q)} as b, sum(count) filter (where kind = 1) as clicks, sum(count) filter (where kind = 2) as impressions
-            from stats_hourly h where ${where(q)} group by 1)
+            select ${bucket(q)} as b, sum(${pick.clicks}) as clicks, sum(${pick.impressions}) as impressions from (${source}) s group by 1)
           select to_char(s.b at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as start,
                  to_char(s.b at time zone ${q.timezone}, 'YYYY-MM-DD"T"HH24:MI') as local,
                  coalesce(c.clicks, 0)::text as clicks, coalesce(c.impressions, 0)::text as impressions
@@ -132,38 +116,44 @@ export async function queryStats(db: Database, q: StatsQuery): Promise<StatsResu
 }
 
 export async function queryGroups(db: Database, q: StatsQuery, dim: Dimension): Promise<GroupRow[]> {
+  const pick = selected(q);
   const rows = await queryRows<{ value: string; label: string | null; clicks: string; impressions: string }>(
     db,
     sql`with g as (
-          select ${COLUMNS[dim]}::text as value, sum(count) filter (where kind = 1) as clicks, sum(count) filter (where kind = 2) as impressions
-          from stats_hourly h where ${where(q)} group by 1)
-        select g.value, ${dim === 'link' ? sql`l.slug` : sql`null`} as label, coalesce(g.clicks, 0)::text as clicks, coalesce(g.impressions, 0)::text as impressions
-        from g ${dim === 'link' ? sql`left join campaign_links l on l.id = g.value::bigint` : sql``}
-        order by coalesce(g.clicks, 0) desc, coalesce(g.impressions, 0) desc, g.value limit ${q.limit}`,
+          select s.value, sum(${pick.clicks}) as clicks, sum(${pick.impressions}) as impressions
+          from (${statsSource(q, dim)}) s group by 1 having sum(${pick.clicks}) + sum(${pick.impressions}) > 0
+          order by 2 desc, 3 desc, 1 limit ${q.limit})
+        select g.value::text as value, ${dim === 'link' ? sql`l.slug` : sql`null`} as label, g.clicks::text as clicks, g.impressions::text as impressions
+        from g ${dim === 'link' ? sql`left join campaign_links l on l.id = g.value` : sql``}
+        order by g.clicks desc, g.impressions desc, g.value`,
   );
   return rows.map((r) => ({ value: r.value, ...(r.label !== null ? { label: r.label } : {}), clicks: num(r.clicks), impressions: num(r.impressions) }));
 }
 
-/** Exact, from the per-day visitor rows (UTC days overlapping the period). */
+/**
+ * Exact, from the per-day visitor rows (UTC days overlapping the period), for the links a
+ * query names. Over all links it would count distinct visitors across millions of rows on
+ * every dashboard view, so it is not told there (null), as with a dimension filter.
+ */
 async function uniqueVisitors(db: Database, q: StatsQuery): Promise<number | null> {
   const dimensionFilters = DIMENSIONS.some((d) => d !== 'link' && (q.filters[d]?.length ?? 0) > 0);
-  if (dimensionFilters || q.bots === 'only') return null;
   const links = q.filters.link;
+  if (dimensionFilters || q.bots === 'only' || !links || links.length === 0) return null;
   const rows = await queryRows<{ n: number }>(
     db,
     sql`select count(distinct visitor)::int as n from stats_visitors
         where day >= (${q.from.toISOString()}::timestamptz at time zone 'UTC')::date
           and day <= ((${q.to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date
-          ${links && links.length > 0 ? sql`and link_id in (${sql.join(links.map((v) => sql`${Number(v)}`), sql`, `)})` : sql``}`,
+          and link_id in (${sql.join(links.map((v) => sql`${Number(v)}`), sql`, `)})`,
   );
   return rows[0]?.n ?? 0;
 }
 
 /** The latest events of a link for the recent clicks panel: never an address. */
 export async function recentEvents(db: Database, linkId: number, limit = 20) {
-  return queryRows<{ event_id: string; at: string; kind: number; bot: boolean; platform: string; country: string; device: string }>(
+  return queryRows<{ at: string; kind: number; bot: boolean; platform: string; country: string; device: string }>(
     db,
-    sql`select event_id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at, kind, bot, platform, country, device
+    sql`select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at, kind, bot, platform, country, device
         from stats_events where link_id = ${linkId} order by at desc limit ${limit}`,
   );
 }
@@ -171,13 +161,15 @@ export async function recentEvents(db: Database, linkId: number, limit = 20) {
 /** Clicks per link in the last 24 hours and 30 days (humans only), for the link list. */
 export async function linkClickCounts(db: Database, linkIds: number[], now = new Date()): Promise<Map<number, { day: number; month: number }>> {
   if (linkIds.length === 0) return new Map();
-  const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
-  const monthAgo = new Date(now.getTime() - 30 * 86_400_000).toISOString();
-  const rows = await queryRows<{ link_id: string; day: string; month: string }>(
-    db,
-    sql`select link_id::text, coalesce(sum(count) filter (where hour >= date_trunc('hour', ${dayAgo}::timestamptz)), 0)::text as day, sum(count)::text as month
-        from stats_hourly where link_id in (${sql.join(linkIds.map((id) => sql`${id}`), sql`, `)})
-          and hour >= date_trunc('hour', ${monthAgo}::timestamptz) and kind = 1 and not bot group by link_id`,
-  );
-  return new Map(rows.map((r) => [Number(r.link_id), { day: num(r.day), month: num(r.month) }]));
+  const end = new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000);
+  const counts = (days: number) =>
+    queryRows<{ value: string; clicks: string }>(
+      db,
+      sql`select s.value, sum(s.clicks)::text as clicks from (${linkSource({ from: new Date(end.getTime() - days * 86_400_000), to: end }, linkIds)}) s group by 1`,
+    );
+  const [day, month] = await Promise.all([counts(1), counts(30)]);
+  const out = new Map<number, { day: number; month: number }>();
+  for (const r of month) out.set(Number(r.value), { day: 0, month: num(r.clicks) });
+  for (const r of day) out.set(Number(r.value), { day: num(r.clicks), month: out.get(Number(r.value))?.month ?? num(r.clicks) });
+  return out;
 }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { eventKey } from './event-key.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from './stats-schema.ts';
 
 /** Where a Kafka message came from, so the fold can store and check its offset. */
@@ -11,6 +12,8 @@ export interface EventSource {
 /** The part of an enriched event (the Kafka JSON message) the statistics keep. */
 export interface StatsEvent {
   id: string;
+  /** The dedupe key of `id` (event-key.ts). */
+  key: bigint;
   linkId: number;
   /** Unix seconds when the tracker received the request. */
   ts: number;
@@ -84,6 +87,7 @@ export function toStatsEvent(value: string, hashVisitor: VisitorHasher, source?:
     kind === KIND_CLICK && !bot ? hashVisitor(lookupKey ? `k:${lookupKey}` : `a:${text(raw.ip)}|${text(raw.user_agent, 1024)}`) : null;
   return {
     id,
+    key: eventKey(id),
     linkId,
     ts: Math.floor(ts),
     kind,

@@ -1,5 +1,14 @@
 import { bigint, boolean, date, index, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
+function countColumns() {
+  return {
+    clicks: bigint('clicks', { mode: 'number' }).notNull(),
+    impressions: bigint('impressions', { mode: 'number' }).notNull(),
+    botClicks: bigint('bot_clicks', { mode: 'number' }).notNull(),
+    botImpressions: bigint('bot_impressions', { mode: 'number' }).notNull(),
+  };
+}
+
 /** Event kinds in the rollups: a click (`/t/click`) or an impression (`/t/imp`). */
 export const KIND_CLICK = 1;
 export const KIND_IMPRESSION = 2;
@@ -54,14 +63,17 @@ export const statsVisitors = pgTable(
 );
 
 /**
- * One row per folded event id (click_id or impression_id): a redelivered event finds its
- * row and is skipped. Kept `STATS_DEDUPE_DAYS`, pruned in small batches by `at`. The row
- * also serves the admin UI's recent clicks panel (no address in it).
+ * One row per folded event (click_id or impression_id): a redelivered event finds its row
+ * and is skipped. The key is the first 8 bytes of the id's md5 as a signed bigint (see
+ * event-key.ts): a quarter of a text UUID's index, and ids are made by our own processes.
+ * Kept `STATS_DEDUPE_DAYS`, pruned in small batches by `at` (a BRIN index: rows arrive in
+ * time order, and it costs the fold next to nothing). The row also serves the admin UI's
+ * recent clicks panel (no address in it).
  */
 export const statsEvents = pgTable(
   'stats_events',
   {
-    eventId: text('event_id').primaryKey(),
+    eventId: bigint('event_id', { mode: 'bigint' }).primaryKey(),
     linkId: bigint('link_id', { mode: 'number' }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     kind: smallint('kind').notNull(),
@@ -70,7 +82,40 @@ export const statsEvents = pgTable(
     country: text('country').notNull(),
     device: text('device').notNull(),
   },
-  (t) => [index('stats_events_link_at_idx').on(t.linkId, t.at.desc()), index('stats_events_at_idx').on(t.at)],
+  (t) => [index('stats_events_link_at_idx').on(t.linkId, t.at.desc()), index('stats_events_at_brin').using('brin', t.at)],
+);
+
+/**
+ * The same counts without the link, one dimension at a time: per UTC hour, dimension
+ * (`''` for the total, else a dimension name such as `country`) and value. A few hundred
+ * rows an hour however many links there are, so the dashboard's totals, series and top
+ * campaigns, networks and countries read these instead of every link's rows.
+ */
+export const statsDimsHourly = pgTable(
+  'stats_dims_hourly',
+  {
+    dim: text('dim').notNull(),
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    value: text('value').notNull(),
+    ...countColumns(),
+  },
+  (t) => [primaryKey({ name: 'stats_dims_hourly_pk', columns: [t.dim, t.hour, t.value] })],
+);
+
+/**
+ * Per link and UTC day, the four counts: the link list's 30 days, and the interior days of
+ * a top-links query (its first and last partial days come from `stats_hourly`).
+ */
+export const statsLinkDaily = pgTable(
+  'stats_link_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    linkId: bigint('link_id', { mode: 'number' }).notNull(),
+    ...countColumns(),
+  },
+  // The link list reads a few links' days (the key); the top links read every link's days
+  // of a period (BRIN: rows arrive in day order, and it costs the fold next to nothing).
+  (t) => [primaryKey({ name: 'stats_link_daily_pk', columns: [t.linkId, t.day] }), index('stats_link_daily_day_brin').using('brin', t.day)],
 );
 
 /** The stats consumer's position per group, topic and partition: the next offset to fold. */

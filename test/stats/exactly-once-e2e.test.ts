@@ -20,7 +20,10 @@ const client = testSql();
 const db = createDb(client);
 const running: RunningProcess[] = [];
 const proxies: TcpProxy[] = [];
+// Set when the file ends, so a supervised stats process killed then is not started again.
+let ending = false;
 afterAll(async () => {
+  ending = true;
   await Promise.all(running.map((p) => p.stop('SIGKILL')));
   await Promise.all(proxies.map((p) => p.close()));
   await client.end();
@@ -48,9 +51,10 @@ async function supervisedStats(env: Record<string, string>, restarts: { count: n
   const watch = (proc: RunningProcess) => {
     running.push(proc);
     proc.child.once('exit', () => {
-      if (slot.killing || slot.proc !== proc) return;
+      if (ending || slot.killing || slot.proc !== proc) return;
       restarts.count++;
       void startStats(env).then((next) => {
+        if (ending) return void next.stop('SIGKILL');
         slot.proc = next;
         watch(next);
       });
@@ -155,6 +159,15 @@ async function countedByDimension(linkIds: number[]): Promise<Map<string, number
   return out;
 }
 
+/** Clicks per link in the per-link daily rollup and in the hourly rows: the same statement writes both. */
+async function clicksPerLink(linkIds: number[]): Promise<{ daily: Record<string, number>; hourly: Record<string, number> }> {
+  const ids = sql.join(linkIds.map((id) => sql`${id}`), sql`, `);
+  const daily = await queryRows<{ link_id: string; n: string }>(db, sql`select link_id::text, sum(clicks + bot_clicks)::text as n from stats_link_daily where link_id in (${ids}) group by 1`);
+  const hourly = await queryRows<{ link_id: string; n: string }>(db, sql`select link_id::text, sum(count)::text as n from stats_hourly where kind = 1 and link_id in (${ids}) group by 1`);
+  const asRecord = (rows: { link_id: string; n: string }[]) => Object.fromEntries(rows.map((r) => [r.link_id, Number(r.n)]));
+  return { daily: asRecord(daily), hourly: asRecord(hourly) };
+}
+
 async function scenario(consumers: number) {
   const prefix = uniqueKafkaPrefix();
   await createStatsTopics(prefix, 4);
@@ -225,6 +238,8 @@ async function scenario(consumers: number) {
   const distinct = new Set(messages.map((m) => m.key));
   expect(distinct.size).toBe(sent);
   expect(await countedByDimension(linkIds)).toEqual(expectedFromKafka(messages.map((m) => m.value)));
+  const perLink = await clicksPerLink(linkIds);
+  expect(perLink.daily).toEqual(perLink.hourly);
   return { sent, other, redelivered: messages.length - distinct.size, crashes: crashes.count };
 }
 

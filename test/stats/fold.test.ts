@@ -54,6 +54,23 @@ function foldSuite(name: string, open: () => Promise<{ db: Database; close(): Pr
       expect(await total(handle.db, linkId, sql`country = ''`)).toBe(1);
     });
 
+    it('counts only the new events of a batch that mixes new, already counted and repeated ids', async () => {
+      const linkId = nextLink++;
+      const old = Array.from({ length: 5 }, (_, i) => statsEvent({ linkId, ts: TS + i }));
+      await foldEvents(handle.db, old);
+      const fresh = Array.from({ length: 7 }, (_, i) => statsEvent({ linkId, ts: TS + 3600 + i }));
+      expect(await foldEvents(handle.db, [...old, ...fresh, fresh[0]!])).toEqual({ folded: 7, duplicates: 6, stale: 0 });
+      expect(await total(handle.db, linkId)).toBe(12);
+    });
+
+    it('keeps any text as sent: quotes, backslashes, commas, braces, NULL and non-ASCII', async () => {
+      const linkId = nextLink++;
+      const odd = ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', '日本', ' h ', ''];
+      await foldEvents(handle.db, odd.map((campaign) => statsEvent({ linkId, ts: TS, campaign })));
+      const rows = await queryRows<{ campaign: string; n: string }>(handle.db, sql`select campaign, sum(count)::text as n from stats_hourly where link_id = ${linkId} group by 1`);
+      expect(new Map(rows.map((r) => [r.campaign, Number(r.n)]))).toEqual(new Map(odd.map((c) => [c, 1])));
+    });
+
     it('skips events below the stored offset of their partition and moves the offset forward only', async () => {
       const linkId = nextLink++;
       const groupId = `g-${linkId}`;

@@ -17,7 +17,7 @@ const StatsResponse = z
       clicks: z.number().int(),
       impressions: z.number().int(),
       bot_clicks: z.number().int(),
-      unique_visitors: z.number().int().nullable().meta({ description: 'Exact distinct human visitors (UTC days); null with a dimension filter or bots=only' }),
+      unique_visitors: z.number().int().nullable().meta({ description: 'Exact distinct human visitors (UTC days); null without a link filter, with a dimension filter or bots=only' }),
     }),
     series: z.array(z.object({ start: z.string(), local: z.string(), clicks: z.number().int(), impressions: z.number().int() })),
     group_by: z.enum(DIMENSIONS).nullable(),

@@ -46,7 +46,7 @@ export function totalsBlock(result: StatsResult): Html {
   const share = clicks + bots === 0 ? 0 : (bots / (clicks + bots)) * 100;
   return html`<dl class="totals">
   <div><dt>Clicks</dt><dd data-total="clicks">${number.format(clicks)}</dd></div>
-  <div><dt>Unique visitors</dt><dd>${visitors === null ? '—' : number.format(visitors)}</dd></div>
+  <div><dt>Unique visitors</dt><dd>${visitors === null ? html`— <span class="hint">(counted per link)</span>` : number.format(visitors)}</dd></div>
   <div><dt>Impressions</dt><dd>${number.format(impressions)}</dd></div>
   <div><dt>Bot share</dt><dd>${share.toFixed(share > 0 && share < 10 ? 1 : 0)}% <span class="hint">(${number.format(bots)} bot clicks, not counted above)</span></dd></div>
 </dl>`;

@@ -1,0 +1,94 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Dimension, StatsQuery } from './query.ts';
+
+/**
+ * Where a query reads its counts: the smallest rollup that answers it. Every source is a
+ * subquery with the same columns (`hour`, `value`, `clicks`, `impressions`, `bot_clicks`,
+ * `bot_impressions`), already cut to [from, to) and the filters, so the totals, series and
+ * group queries are written once.
+ *
+ * - no link filter, and at most one other dimension that is both filter and group:
+ *   `stats_dims_hourly` (a few hundred rows an hour, whatever the number of links);
+ * - the top links without other filters: `stats_link_daily` for the whole UTC days inside
+ *   the period, `stats_hourly` for the hours before and after them (a day in Tokyo is not
+ *   a UTC day; the hours keep the answer exact);
+ * - anything else (a link filter, or two dimensions): `stats_hourly`, whose key starts
+ *   with the link.
+ */
+export const COLUMNS: Record<Dimension, string> = {
+  link: 'link_id',
+  platform: 'platform',
+  country: 'country',
+  device: 'device',
+  os: 'os',
+  browser: 'browser',
+  referrer: 'referrer',
+  campaign: 'campaign',
+  network: 'network',
+};
+
+const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+const inList = (column: SQL, values: string[], asNumber: boolean) =>
+  sql`${column} in (${sql.join(
+    values.map((v) => (asNumber ? sql`${Number(v)}` : sql`${v}`)),
+    sql`, `,
+  )})`;
+
+function filteredDims(q: StatsQuery): Dimension[] {
+  return (Object.keys(q.filters) as Dimension[]).filter((d) => (q.filters[d]?.length ?? 0) > 0);
+}
+
+/** From `stats_hourly` (every dimension, per link): answers any query. */
+function hourlySource(q: StatsQuery, groupBy: Dimension | undefined, period: SQL = sql`h.hour >= ${iso(q.from)} and h.hour < ${iso(q.to)}`): SQL {
+  const parts = [period];
+  for (const dim of filteredDims(q)) parts.push(inList(sql.raw(`h.${COLUMNS[dim]}`), q.filters[dim] as string[], dim === 'link'));
+  // Link ids stay numbers until the groups are cut: cheaper to hash than their text.
+  const value = groupBy === 'link' ? sql`h.link_id` : groupBy ? sql.raw(`h.${COLUMNS[groupBy]}`) : sql`''`;
+  return sql`select h.hour, ${value} as value,
+      case when h.kind = 1 and not h.bot then h.count else 0 end as clicks, case when h.kind = 2 and not h.bot then h.count else 0 end as impressions,
+      case when h.kind = 1 and h.bot then h.count else 0 end as bot_clicks, case when h.kind = 2 and h.bot then h.count else 0 end as bot_impressions
+    from stats_hourly h where ${sql.join(parts, sql` and `)}`;
+}
+
+function dimsSource(q: StatsQuery, dim: Dimension | undefined): SQL {
+  const values = dim ? q.filters[dim] : undefined;
+  return sql`select d.hour, d.value, d.clicks, d.impressions, d.bot_clicks, d.bot_impressions from stats_dims_hourly d
+    where d.dim = ${dim ?? ''} and d.hour >= ${iso(q.from)} and d.hour < ${iso(q.to)}
+      ${values && values.length > 0 ? sql`and ${inList(sql`d.value`, values, false)}` : sql``}`;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Per-link counts over the period: whole UTC days from `stats_link_daily`, the rest from `stats_hourly`. */
+export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonly number[]): SQL {
+  const firstDay = new Date(Math.ceil(q.from.getTime() / DAY_MS) * DAY_MS);
+  const endDay = new Date(Math.floor(q.to.getTime() / DAY_MS) * DAY_MS);
+  const links = (column: string) => (linkIds ? sql`and ${inList(sql.raw(column), linkIds.map(String), true)}` : sql``);
+  const hourly = (from: Date, to: Date) => sql`select h.hour, h.link_id as value,
+      case when h.kind = 1 and not h.bot then h.count else 0 end as clicks, case when h.kind = 2 and not h.bot then h.count else 0 end as impressions,
+      case when h.kind = 1 and h.bot then h.count else 0 end as bot_clicks, case when h.kind = 2 and h.bot then h.count else 0 end as bot_impressions
+    from stats_hourly h where h.hour >= ${iso(from)} and h.hour < ${iso(to)} ${links('h.link_id')}`;
+  if (firstDay >= endDay) return hourly(q.from, q.to);
+  const days = sql`select (l.day::timestamp at time zone 'UTC') as hour, l.link_id as value, l.clicks, l.impressions, l.bot_clicks, l.bot_impressions
+    from stats_link_daily l where l.day >= ${firstDay.toISOString().slice(0, 10)}::date and l.day < ${endDay.toISOString().slice(0, 10)}::date ${links('l.link_id')}`;
+  const edges: SQL[] = [];
+  if (q.from < firstDay) edges.push(hourly(q.from, firstDay));
+  if (endDay < q.to) edges.push(hourly(endDay, q.to));
+  return sql.join([days, ...edges], sql` union all `);
+}
+
+/**
+ * The source for one part of a query: `groupBy` is the dimension whose values come back as
+ * `value` (none for the totals and the series). Sources without the hour of every count
+ * (`stats_link_daily`) are only chosen for groups.
+ */
+export function statsSource(q: StatsQuery, groupBy: Dimension | undefined): SQL {
+  const filtered = filteredDims(q);
+  if (!filtered.includes('link')) {
+    if (filtered.length === 0 && groupBy === 'link') return linkSource(q);
+    if (groupBy !== 'link' && filtered.length <= 1 && (filtered.length === 0 || groupBy === undefined || groupBy === filtered[0])) {
+      return dimsSource(q, groupBy ?? filtered[0]);
+    }
+  }
+  return hourlySource(q, groupBy);
+}
