@@ -7,6 +7,7 @@ import { foldEvents } from './fold.ts';
 import type { StatsMetrics } from './metrics.ts';
 import { queryRows } from './sql-rows.ts';
 import { toStatsEvent, type EventSource, type StatsEvent, type VisitorHasher } from './stats-event.ts';
+import { toConversionEvent, type ConversionEvent } from './conversion-event.ts';
 
 export interface StatsConsumerOptions {
   db: Database;
@@ -55,13 +56,13 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
   let wake: (() => void) | undefined;
   const folded = new Map<string, bigint>();
 
-  async function foldWithRetry(events: StatsEvent[], positions: EventSource[], session: { broken: boolean }): Promise<boolean> {
+  async function foldWithRetry(events: StatsEvent[], positions: EventSource[], session: { broken: boolean }, conversions: ConversionEvent[] = []): Promise<boolean> {
     let backoff = 100;
     let failing = false;
     while (!stopping && !session.broken) {
       const started = performance.now();
       try {
-        const result = await foldEvents(db, events, { groupId: options.groupId, positions });
+        const result = await foldEvents(db, events, { groupId: options.groupId, positions, conversions });
         metrics.foldDone(result, (performance.now() - started) / 1000);
         if (failing) logger.info('postgres is back: folding again');
         for (const p of positions) {
@@ -149,15 +150,21 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         if (buffer.length < options.batchSize) await sleep(options.lingerMs ?? 20);
         const batch = buffer.splice(0, options.batchSize);
         const events: StatsEvent[] = [];
+        const conversions: ConversionEvent[] = [];
         const positions: EventSource[] = [];
         for (const m of batch) {
           const source = { topic: m.topic, partition: m.partition, offset: m.offset };
           positions.push(source);
           const event = toStatsEvent(m.value, options.hashVisitor, source);
-          if ('skip' in event) metrics.skipped(event.skip);
-          else events.push(event);
+          if (!('skip' in event)) events.push(event);
+          else if (event.skip !== 'other_type') metrics.skipped(event.skip);
+          else {
+            const conversion = toConversionEvent(m.value, source);
+            if ('skip' in conversion) metrics.skipped(conversion.skip);
+            else conversions.push(conversion);
+          }
         }
-        if (!(await foldWithRetry(events, positions, state))) break;
+        if (!(await foldWithRetry(events, positions, state, conversions))) break;
         if (activeStream.isPaused() && buffer.length < options.batchSize) activeStream.resume();
       }
     } finally {

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { queryRows, sqlState, type Executor } from './sql-rows.ts';
 import type { EventSource, StatsEvent } from './stats-event.ts';
+import type { ConversionEvent } from './conversion-event.ts';
+import { foldConversions } from './fold-conversions.ts';
 
 export interface FoldResult {
   /** Events counted by this fold. */
@@ -10,6 +12,8 @@ export interface FoldResult {
   duplicates: number;
   /** Events below the partition's stored offset (another consumer folded them). */
   stale: number;
+  /** App events (conversions) counted by this fold. */
+  conversions?: number;
 }
 
 export interface FoldOptions {
@@ -20,6 +24,8 @@ export interface FoldOptions {
    * types): the stored offsets move past all of them. Default: the events' sources.
    */
   positions?: readonly EventSource[];
+  /** App events of the same batch (topic `events`), counted in the same transaction. */
+  conversions?: readonly ConversionEvent[];
 }
 
 const HOUR_S = 3600;
@@ -50,16 +56,24 @@ async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], op
   let candidates = events;
   let stale = 0;
   const positions = options.positions ?? events.flatMap((e) => (e.source ? [e.source] : []));
+  let stored: Map<string, bigint> | undefined;
   if (options.groupId !== undefined) {
-    const stored = await lockOffsets(tx, options.groupId, positions);
-    candidates = events.filter((e) => !e.source || e.source.offset >= (stored.get(`${e.source.topic}:${e.source.partition}`) ?? -1n));
+    stored = await lockOffsets(tx, options.groupId, positions);
+    candidates = events.filter((e) => isFresh(e.source, stored));
     stale = events.length - candidates.length;
   }
   const fresh = await insertDedupeRows(tx, candidates);
   await upsertRollups(tx, fresh);
   await insertVisitors(tx, fresh);
+  // Conversions (issue 14) keep their own dedupe rows and rollups; same transaction and offsets.
+  const conversions = await foldConversions(tx, (options.conversions ?? []).filter((e) => isFresh(e.source, stored)));
   if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, positions);
-  return { folded: fresh.length, duplicates: candidates.length - fresh.length, stale };
+  return { folded: fresh.length, duplicates: candidates.length - fresh.length, stale, ...(conversions > 0 ? { conversions } : {}) };
+}
+
+/** Not below its partition's stored offset (always, without stored offsets). */
+function isFresh(source: EventSource | undefined, stored: Map<string, bigint> | undefined): boolean {
+  return !source || !stored || source.offset >= (stored.get(`${source.topic}:${source.partition}`) ?? -1n);
 }
 
 function partitionsOf(positions: readonly EventSource[]): Map<string, { topic: string; partition: number; next_offset: string }> {
