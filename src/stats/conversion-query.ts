@@ -89,10 +89,7 @@ export async function queryConversions(db: Database, q: ConversionQuery): Promis
           from ${buckets(q)} as s(b) left join counts c on c.b = s.b order by s.b`,
     ),
     q.groupBy && (CONVERSION_DIMENSIONS as readonly string[]).includes(q.groupBy) ? conversionGroups(db, q, q.groupBy as ConversionDimension) : Promise.resolve([]),
-    queryRows<{ network: string; bucket: number; n: string }>(
-      db,
-      sql`select network, delay_bucket as bucket, sum(count)::text as n from stats_conversions h where ${w} and delay_bucket >= 0 group by 1, 2 order by 1, 2`,
-    ),
+    conversionDelays(db, q),
   ]);
   const total = num(totals[0]?.total);
   const organic = num(totals[0]?.organic);
@@ -108,11 +105,16 @@ export async function queryConversions(db: Database, q: ConversionQuery): Promis
     },
     series: series.map((r) => ({ start: r.start, local: r.local, conversions: num(r.n) })),
     groups,
-    delays: histograms(delays),
+    delays,
   };
 }
 
-function histograms(rows: { network: string; bucket: number; n: string }[]): DelayHistogram[] {
+/** Click-to-event time per network, as histogram buckets. */
+export async function conversionDelays(db: Database, q: ConversionQuery): Promise<DelayHistogram[]> {
+  const rows = await queryRows<{ network: string; bucket: number; n: string }>(
+    db,
+    sql`select network, delay_bucket as bucket, sum(count)::text as n from stats_conversions h where ${where(q, 'conversions')} and delay_bucket >= 0 group by 1, 2 order by 1, 2`,
+  );
   const byNetwork = new Map<string, number[]>();
   for (const r of rows) {
     const counts = byNetwork.get(r.network) ?? new Array<number>(DELAY_BUCKET_LABELS.length).fill(0);
@@ -128,13 +130,13 @@ function histograms(rows: { network: string; bucket: number; n: string }[]): Del
     .sort((a, b) => b.total - a.total || (a.network < b.network ? -1 : 1));
 }
 
-/** Top groups by conversions, each with its human clicks and rate. */
+/** Top groups by attributed conversions (organic ones belong to no link, campaign or network), each with its human clicks and rate. */
 export async function conversionGroups(db: Database, q: ConversionQuery, dim: ConversionDimension): Promise<ConversionGroup[]> {
   const col = sql.raw(`h.${COLUMNS[dim]}`);
   const rows = await queryRows<{ value: string; label: string | null; conversions: string; clicks: string }>(
     db,
     sql`with conv as (
-          select ${col}::text as value, sum(count) as n from stats_conversions h where ${where(q, 'conversions')} ${dim === 'link' ? sql`and h.link_id <> 0` : sql``}
+          select ${col}::text as value, sum(count) as n from stats_conversions h where ${where(q, 'conversions')} and h.link_id <> 0
           group by 1 order by 2 desc, 1 limit ${q.limit}),
         clk as (
           select ${col}::text as value, sum(count) as n from stats_hourly h where ${where(q, 'clicks')} and ${col}::text in (select value from conv) group by 1)

@@ -76,7 +76,9 @@ export function createEventPreparer(deps: EventPrepareDeps): (raw: string[], now
       let envelope: EventFields;
       try {
         const { click_id: _clickId, impression_id: _impressionId, ...fields } = deps.enrichLine(line, nowMs);
-        envelope = fields;
+        // The platform the app says it runs on: SDK and server agents (okhttp, CFNetwork,
+        // curl) tell the parser little, and it is half of the fingerprint.
+        envelope = line.params.platform ? { ...fields, platform: line.params.platform.toLowerCase() } : fields;
       } catch (err) {
         invalid.push(deadLetter(text, `render_failed: ${(err as Error).message}`, nowMs));
         continue;
