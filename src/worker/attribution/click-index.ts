@@ -28,19 +28,30 @@ export const CLICKS_PER_KEY = 8;
 /** How long a decision is remembered: far longer than a batch can wait to be acknowledged. */
 export const DECISION_TTL_S = 86_400;
 
-// Adds one click to its lookup key's set, trims the set to the newest ARGV[4], and keeps
-// the key until the latest window among its clicks ends (never shortens it).
-const ADD_TO_KEY = `
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-local keep = tonumber(ARGV[4])
-local n = redis.call('ZCARD', KEYS[1])
-if n > keep then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - keep - 1) end
-if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end
-return n
+// Indexes a whole batch in one call (ARGV: keep, then per click its id key, its lookup key
+// or '', its time, its JSON and the end of its window in ms): per click a key by click_id,
+// and the click added to its lookup key's set, the set trimmed to the newest `keep` and
+// kept until the latest window among its clicks ends (never shortened). One script per
+// batch instead of commands per click: building thousands of commands costs the worker
+// more than Redis spends running them. (Keys travel in ARGV: no Redis Cluster here.)
+const ADD_BATCH = `
+local keep = tonumber(ARGV[1])
+for i = 2, #ARGV, 5 do
+  local till = tonumber(ARGV[i + 4])
+  redis.call('SET', ARGV[i], ARGV[i + 3], 'PXAT', till)
+  local key = ARGV[i + 1]
+  if key ~= '' then
+    redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3])
+    local n = redis.call('ZCARD', key)
+    if n > keep then redis.call('ZREMRANGEBYRANK', key, 0, n - keep - 1) end
+    if redis.call('PEXPIRETIME', key) < till then redis.call('PEXPIREAT', key, till) end
+  end
+end
+return (#ARGV - 1) / 5
 `;
 
 interface IndexScripts {
-  clicktrackIndexKey(key: string, score: number, member: string, tillMs: number, keep: number): Promise<number>;
+  clicktrackIndexClicks(...args: (string | number)[]): Promise<number>;
 }
 
 function parse(text: string | null | undefined): IndexedClick | undefined {
@@ -54,24 +65,19 @@ function parse(text: string | null | undefined): IndexedClick | undefined {
 
 /** The index in Redis, under `prefix` (the click list's key, so test runs never meet). */
 export function createRedisClickIndex(redis: Redis, prefix: string, name = 'redis'): ClickIndex {
-  redis.defineCommand('clicktrackIndexKey', { numberOfKeys: 1, lua: ADD_TO_KEY });
+  redis.defineCommand('clicktrackIndexClicks', { numberOfKeys: 0, lua: ADD_BATCH });
   const idKey = (id: string) => `${prefix}:attr:click:${id}`;
   const lookupKey = (key: string) => `${prefix}:attr:key:${key}`;
   const decisionKey = (id: string) => `${prefix}:attr:decided:${id}`;
   return {
     name,
     async add(clicks, nowS) {
-      const pipeline = redis.pipeline() as unknown as ReturnType<Redis['pipeline']> & IndexScripts;
-      let queued = 0;
+      const args: (string | number)[] = [CLICKS_PER_KEY];
       for (const click of clicks) {
         if (click.w <= nowS) continue;
-        const json = JSON.stringify(click);
-        pipeline.set(idKey(click.id), json, 'PXAT', click.w * 1000);
-        if (click.lk) pipeline.clicktrackIndexKey(lookupKey(click.lk), click.t, json, click.w * 1000, CLICKS_PER_KEY);
-        queued++;
+        args.push(idKey(click.id), click.lk ? lookupKey(click.lk) : '', click.t, JSON.stringify(click), click.w * 1000);
       }
-      if (queued === 0) return;
-      for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+      if (args.length > 1) await (redis as unknown as IndexScripts).clicktrackIndexClicks(...args);
     },
     async find(clickIds, lookupKeys) {
       const found: FoundClicks = { byId: new Map(), byKey: new Map() };
