@@ -77,7 +77,7 @@ function recentTable(events: RecentConversion[], timeZone: string): Html {
 
 /** A link page's conversions: totals, by event, revenue, click-to-install times and the latest ones. */
 export function linkConversionsPanel(view: { linkId: number; result: ConversionResult; installs: DelayHistogram[]; recent: RecentConversion[]; timeZone: string }): Html {
-  return html`<section class="stats conversions" id="conversions">
+  return html`<section class="conversions" id="conversions">
   <h2>Conversions <span class="hint">(installs, purchases and other app events tied to this link's clicks)</span></h2>
   ${totals(view.result)}
   <div class="breakdowns">${eventsTable(view.result)}${revenueTable(view.result)}${delayTable(view.installs)}</div>
@@ -101,15 +101,15 @@ function groupTable(title: string, rows: ConversionGroup[], link = false): Html 
 
 /** The dashboard's conversions: totals, by event, revenue, top campaigns and networks, click-to-install times. */
 export function dashboardConversionsPanel(view: { result: ConversionResult; installs: DelayHistogram[]; campaigns: ConversionGroup[]; networks: ConversionGroup[]; links: ConversionGroup[] }): Html {
-  return html`<section class="stats conversions" id="conversions">
+  return html`<section class="conversions" id="conversions">
   <h2>Conversions</h2>
   ${totals(view.result)}
   <div class="breakdowns">
     ${eventsTable(view.result)}
     ${revenueTable(view.result)}
-    ${groupTable('Top links by conversions', view.links, true)}
-    ${groupTable('Top campaigns by conversions', view.campaigns)}
-    ${groupTable('Top networks by conversions', view.networks)}
+    ${groupTable('Links by conversions', view.links, true)}
+    ${groupTable('Campaigns by conversions', view.campaigns)}
+    ${groupTable('Networks by conversions', view.networks)}
     ${delayTable(view.installs)}
   </div>
 </section>`;
