@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { createRedisClickIndex, type ClickIndex } from '../worker/attribution/click-index.ts';
 import { createRedisParkingLot, type ParkingLot } from '../worker/attribution/parking.ts';
 import { createRedis, redactRedisUrl } from './redis-connection.ts';
 import { ReliableList } from './reliable-list.ts';
@@ -13,6 +14,8 @@ export interface WorkSource {
   waitList: WorkList;
   /** Where this list's events wait for a click not yet delivered; none: they go out as organic. */
   parking?: ParkingLot;
+  /** Where the clicks taken from this list are indexed for attribution; none: the worker keeps one in memory. */
+  clickIndex?: ClickIndex;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export function redisSources(settings: RedisSourceSettings): WorkSource[] {
       list: new ReliableList(redis, keys, owner),
       waitList: new ReliableList(blocking, keys, owner),
       parking: createRedisParkingLot(redis, keys.queue),
+      clickIndex: createRedisClickIndex(redis, keys.queue, redactRedisUrl(url)),
       close: async () => {
         redis.disconnect();
         blocking.disconnect();

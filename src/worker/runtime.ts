@@ -1,6 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
-import { createRedis } from '../queue/redis-connection.ts';
-import { createMemoryClickIndex, createRedisClickIndex, type ClickIndex } from './attribution/click-index.ts';
+import { createMemoryClickIndex, findInAll, type ClickIndex } from './attribution/click-index.ts';
 import { createEventPreparer } from './events/prepare-events.ts';
 import { createEnricher } from './enrich/enrich.ts';
 import { createAgentParser } from './enrich/user-agent.ts';
@@ -27,7 +26,7 @@ export interface WorkerRuntimeOptions {
   sink?: EventSink;
   /** Off only in the benchmark, to measure what enrichment costs. */
   enrich?: boolean;
-  /** Where delivered clicks are indexed for attribution; by default the first Redis, else memory. */
+  /** Where delivered clicks are indexed for attribution; by default each list's own Redis, else memory. */
   clickIndex?: ClickIndex;
 }
 
@@ -40,28 +39,31 @@ export async function startWorkerRuntime(settings: DrainSettings, logger: Logger
   const sink = options.sink ?? sinkFor(settings);
   const sources = options.sources ?? redisSources(settings);
   const metrics = createWorkerMetrics();
-  // The index lives in one Redis (the first), whichever list a click came through, so an
-  // event finds it from any list. Its own connection: lookups never queue behind a take.
-  const indexRedis = options.clickIndex || settings.redisUrls.length === 0 ? undefined : createRedis(settings.redisUrls[0] as string);
-  indexRedis?.on('error', () => {});
-  const clickIndex = options.clickIndex ?? (indexRedis ? createRedisClickIndex(indexRedis, settings.REDIS_QUEUE_KEY) : createMemoryClickIndex());
+  // Each Redis indexes the clicks that came through it (on the list's own connection), so
+  // one Redis down stops only its own list; events look in every index. Lists without a
+  // Redis (the embedded queue) share one index in memory.
+  let memoryIndex: ClickIndex | undefined;
+  const indexes = sources.map((source) => options.clickIndex ?? source.clickIndex ?? (memoryIndex ??= createMemoryClickIndex()));
+  const lookup = findInAll([...new Set(indexes)]);
   const enrichLine = createEnricher({ geo, parseAgent: createAgentParser() });
   const oldestWaitingTs = async () => {
     let oldest: number | undefined;
     for (const source of sources) {
-      const ts = await source.parking?.oldestWaitingTs();
+      // A list that does not answer may hold anything: its events' clicks count as waiting.
+      const ts = await source.parking?.oldestWaitingTs().catch(() => 0);
       if (ts !== undefined && (oldest === undefined || ts < oldest)) oldest = ts;
     }
     return oldest;
   };
   const attributionSettings = { graceSeconds: settings.WORKER_ATTRIBUTION_GRACE_S, maxWaitSeconds: settings.WORKER_ATTRIBUTION_MAX_WAIT_S };
 
-  const loops: DrainLoop[] = sources.map((source) => {
+  const loops: DrainLoop[] = sources.map((source, i) => {
     const prepare = createEventPreparer({
       render,
       topicPrefix: settings.KAFKA_PREFIX,
       enrichLine,
-      index: clickIndex,
+      index: indexes[i] as ClickIndex,
+      lookup,
       settings: attributionSettings,
       parking: source.parking,
       oldestWaitingTs,
@@ -103,8 +105,7 @@ export async function startWorkerRuntime(settings: DrainSettings, logger: Logger
       clearInterval(report);
       clearInterval(release);
       await Promise.all(loops.map((loop) => loop.stop(deadlineMs)));
-      await clickIndex.close();
-      indexRedis?.disconnect();
+      await Promise.all([...new Set(indexes)].map((index) => index.close()));
       await sink.close().catch((err: unknown) => logger.warn({ err }, 'closing the sink failed'));
       await Promise.all(sources.map((source) => source.close()));
     },

@@ -96,11 +96,11 @@ function merge(found: FoundClicks, batchClicks: readonly IndexedClick[]): FoundC
  * clicks still wait). An event with no match waits (parked) while its click may still be
  * on its way: for `graceSeconds` after it was received (a click in another worker's batch
  * or another Redis), and beyond that while the click list still holds older lines (a
- * backlog), up to `maxWaitSeconds`. Then it goes out as organic.
+ * backlog) or an index did not answer, up to `maxWaitSeconds`. Then it goes out as organic.
  */
 export async function attributeEvents(
   events: readonly PendingEvent[],
-  index: ClickIndex,
+  index: Pick<ClickIndex, 'find'>,
   batchClicks: readonly IndexedClick[],
   context: { nowMs: number; settings: AttributionSettings; oldestWaitingTs: () => Promise<number | undefined> },
 ): Promise<Outcome[]> {
@@ -113,6 +113,9 @@ export async function attributeEvents(
     if (e.keys.fingerprint) keys.add(e.keys.fingerprint);
   }
   const found = merge(await index.find([...ids], [...keys]), batchClicks);
+  // An index that did not answer (one Redis of several down): no event is called organic
+  // for lack of a click that may sit there; they wait (up to maxWaitSeconds) instead.
+  const complete = found.complete !== false;
   const nowS = Math.floor(context.nowMs / 1000);
   const { graceSeconds, maxWaitSeconds } = context.settings;
   let oldest: Promise<number | undefined> | undefined;
@@ -126,7 +129,7 @@ export async function attributeEvents(
     }
     // Retries come sooner for a young event, then back off (at most every 30 s).
     const retryAtMs = context.nowMs + Math.min(30_000, Math.max(1_000, (age * 1000) / 4));
-    if (age < graceSeconds) {
+    if (age < graceSeconds || !complete) {
       outcomes.push({ retryAtMs });
       continue;
     }

@@ -21,6 +21,35 @@ export interface ClickIndex {
 export interface FoundClicks {
   byId: Map<string, IndexedClick>;
   byKey: Map<string, IndexedClick[]>;
+  /** False when an index did not answer: a click may exist that was not seen. */
+  complete?: boolean;
+}
+
+/**
+ * Looks a batch's events up in every list's index (each Redis indexes the clicks that came
+ * through it, so an outage of one stops only its own list). An index that does not answer
+ * makes the answer incomplete instead of failing it: unmatched events then wait.
+ */
+export function findInAll(indexes: readonly ClickIndex[]): Pick<ClickIndex, 'find'> {
+  if (indexes.length === 1) return indexes[0] as ClickIndex;
+  return {
+    async find(clickIds, lookupKeys) {
+      const answers = await Promise.allSettled(indexes.map((index) => index.find(clickIds, lookupKeys)));
+      const found: FoundClicks = { byId: new Map(), byKey: new Map(), complete: true };
+      let failed = 0;
+      for (const answer of answers) {
+        if (answer.status === 'rejected') {
+          failed++;
+          continue;
+        }
+        for (const [id, click] of answer.value.byId) found.byId.set(id, click);
+        for (const [key, clicks] of answer.value.byKey) found.byKey.set(key, [...(found.byKey.get(key) ?? []), ...clicks]);
+      }
+      if (failed === answers.length) throw (answers[0] as PromiseRejectedResult).reason;
+      found.complete = failed === 0;
+      return found;
+    },
+  };
 }
 
 /** Per lookup key this many of the latest clicks are kept: the newest one whose window is open wins. */

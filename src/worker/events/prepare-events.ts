@@ -20,7 +20,10 @@ export interface EventMessage extends EventFields {
 export interface EventPrepareDeps extends Omit<BatchDeps, 'onLine'> {
   /** Events are always enriched (and always JSON): the attribution needs their platform. */
   enrichLine: Enricher;
+  /** This list's index: its clicks are added here, its events' decisions kept here. */
   index: ClickIndex;
+  /** Where clicks are looked up: every list's index (findInAll); default this list's. */
+  lookup?: Pick<ClickIndex, 'find'>;
   settings: AttributionSettings;
   /** This list's parking lot; without one an unmatched event goes out as organic at once. */
   parking?: ParkingLot | undefined;
@@ -89,7 +92,7 @@ export function createEventPreparer(deps: EventPrepareDeps): (raw: string[], now
     const batch = prepareBatch(rest, { ...deps, onLine }, nowMs);
     batch.invalid.push(...invalid);
 
-    const outcomes = await attributeEvents(tracked, deps.index, clicks, { nowMs, settings: deps.settings, oldestWaitingTs: deps.oldestWaitingTs });
+    const outcomes = await attributeEvents(tracked, deps.lookup ?? deps.index, clicks, { nowMs, settings: deps.settings, oldestWaitingTs: deps.oldestWaitingTs });
     const toPark: Array<{ raw: string; dueMs: number }> = [];
     const decided: Array<{ event: Tracked; attribution: Attribution | null }> = [];
     outcomes.forEach((outcome, i) => {

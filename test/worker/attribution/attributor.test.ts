@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attributeEvents, matchEvent, type PendingEvent } from '../../../src/worker/attribution/attributor.ts';
-import { createMemoryClickIndex } from '../../../src/worker/attribution/click-index.ts';
+import { createMemoryClickIndex, findInAll, type ClickIndex } from '../../../src/worker/attribution/click-index.ts';
 import { eventKeys } from '../../../src/worker/attribution/event-keys.ts';
 import type { IndexedClick } from '../../../src/worker/attribution/indexed-click.ts';
 import { md5Hex } from '../../../src/web/click/attribution.ts';
@@ -77,6 +77,18 @@ describe('waiting for a click', () => {
   it('matches a click of the same batch', async () => {
     const [outcome] = await attributeEvents([event({ click_id: 'same' })], index, [click({ id: 'same' })], { nowMs: T * 1000, settings, oldestWaitingTs: async () => undefined });
     expect(outcome).toMatchObject({ attribution: { click_id: 'same' } });
+  });
+
+  it('with one of several indexes down, finds what the others hold and lets unmatched events wait', async () => {
+    const up = createMemoryClickIndex(() => T);
+    await up.add([click({ id: 'here' })], T);
+    const down = { ...createMemoryClickIndex(), find: async () => Promise.reject(new Error('ECONNREFUSED')) } as ClickIndex;
+    const lookup = findInAll([up, down]);
+    const old = (id: string) => event({ click_id: id }, '8.8.8.8', 'ios', T - 100);
+    const [hit, waiting] = await attributeEvents([old('here'), old('elsewhere')], lookup, [], { nowMs: T * 1000, settings, oldestWaitingTs: async () => undefined });
+    expect(hit).toMatchObject({ attribution: { click_id: 'here' } });
+    expect(waiting).toHaveProperty('retryAtMs');
+    await expect(findInAll([down, down]).find(['x'], [])).rejects.toThrow('ECONNREFUSED');
   });
 
   it('keeps the first decision per message id', async () => {
