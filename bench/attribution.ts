@@ -7,13 +7,16 @@ import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { TRACK_TOPIC, TRACK_TYPE } from '../src/shared/track-event.ts';
 import { md5Hex } from '../src/web/click/attribution.ts';
+import type { ClickIndex } from '../src/worker/attribution/click-index.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { freePort } from '../test/support/processes.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface AttributionBench {
   lines: number;
-  /** Lines per second, best round: click lines; event lines with attribution (clicks indexed before). */
+  /** Lines per second, best round: click lines with no click index (the worker before attribution), */
+  plainClicks: number;
+  /** click lines indexed for attribution, and event lines attributed against them. */
   clicks: number;
   events: number;
   /** Median over rounds of events / clicks, each pair run back to back. */
@@ -48,6 +51,9 @@ function makeLines(n: number): { clicks: string[]; events: string[] } {
   return { clicks, events };
 }
 
+/** An index that keeps nothing: what draining clicks costs without attribution. */
+const NO_INDEX: ClickIndex = { name: 'none', add: async () => {}, find: async () => ({ byId: new Map(), byKey: new Map() }), decide: async (d) => d.map(([, v]) => v), close: async () => {} };
+
 /** The worker's drain rate for events with attribution, beside clicks, in the same run. */
 export async function benchAttribution(opts: { redisUrl: string; kafkaUrl?: string; lines: number; rounds: number }): Promise<AttributionBench> {
   let kafkaUrl = opts.kafkaUrl;
@@ -65,10 +71,10 @@ export async function benchAttribution(opts: { redisUrl: string; kafkaUrl?: stri
   const logger = createLogger('warn', 'bench');
   const prefix = `bench_attr_${process.pid}_`;
   /** Drains `lines` from a fresh list with one worker; lines per second, and the worker's totals. */
-  const drain = async (queueKey: string, lines: string[]) => {
+  const drain = async (queueKey: string, lines: string[], index?: ClickIndex) => {
     for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
     const config = loadWorkerConfig({ REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl, KAFKA_PREFIX: prefix, METRICS_LOG_INTERVAL_MS: '0' });
-    const worker = await startWorkerRuntime(config, logger);
+    const worker = await startWorkerRuntime(config, logger, index ? { clickIndex: index } : {});
     const started = performance.now();
     void worker.run();
     while ((await worker.metrics.summary()).delivered < lines.length) await new Promise((r) => setTimeout(r, 10));
@@ -86,9 +92,10 @@ export async function benchAttribution(opts: { redisUrl: string; kafkaUrl?: stri
     const queueKey = `clicktrack_bench:${randomUUID()}`;
     try {
       // The same list (and so the same click index) for both: the clicks, then their events.
+      const plain = await drain(`${queueKey}:plain`, clicks, NO_INDEX);
       const c = await drain(queueKey, clicks);
       const e = await drain(queueKey, events);
-      return { clicks: c.perSecond, events: e.perSecond, outcomes: e.outcomes };
+      return { plainClicks: plain.perSecond, clicks: c.perSecond, events: e.perSecond, outcomes: e.outcomes };
     } finally {
       const keys = await redis.keys(`${queueKey}*`);
       for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
@@ -101,6 +108,7 @@ export async function benchAttribution(opts: { redisUrl: string; kafkaUrl?: stri
     const ratios = runs.map((r) => r.events / r.clicks).sort((a, b) => a - b);
     return {
       lines: opts.lines,
+      plainClicks: Math.max(...runs.map((r) => r.plainClicks)),
       clicks: Math.max(...runs.map((r) => r.clicks)),
       events: Math.max(...runs.map((r) => r.events)),
       ratio: ratios[Math.floor(ratios.length / 2)]!,
