@@ -85,7 +85,11 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
     // Without Kafka there is no stats consumer: the in-process worker folds the counts
     // itself, with the visitor hash keyed by this install's secret API key.
     const sink = config.KAFKA_URL ? undefined : withStats(sinkFor(config), { db: database.db, hashVisitor: createVisitorHasher(apiKey.key) });
-    worker = await startWorkerRuntime(config, logger.child({ part: 'embedded-worker' }), { sources: [source], ...(sink ? { sink } : {}) });
+    // One queue and one drain loop: a click is indexed before any line queued after it is
+    // looked at, so an app event waits for its click only briefly (not the 30 s meant for
+    // several workers and Redis instances).
+    const drain = { ...config, WORKER_ATTRIBUTION_GRACE_S: Math.min(config.WORKER_ATTRIBUTION_GRACE_S, 2) };
+    worker = await startWorkerRuntime(drain, logger.child({ part: 'embedded-worker' }), { sources: [source], ...(sink ? { sink } : {}) });
     void worker.run();
   }
 
