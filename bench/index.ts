@@ -1,8 +1,9 @@
 // `npm run bench`: prints figures and ratios; never pass/fail (machines here are noisy).
-// `npm run bench -- click|links|cache|tiers|worker|attribution|stats|stats-query` runs one part.
+// `npm run bench -- click|links|cache|tiers|worker|ingest|attribution|stats|stats-query` runs one part.
 import { benchAttribution } from './attribution.ts';
 import { benchCacheMemory } from './cache-memory.ts';
 import { benchClickPath } from './click-path.ts';
+import { benchIngest } from './ingest.ts';
 import { benchLinkTiers } from './link-tiers.ts';
 import { loadGenerator } from './load.ts';
 import { benchMillionLinks, linksDatabase, type MillionLinksBench } from './million-links.ts';
@@ -32,6 +33,21 @@ if (!only || only === 'click') {
   console.log(`  ratio full / bare (median of the rounds' ratios): ${r.ratio.toFixed(3)}`);
   console.log(`  ratio 10 rules + 3-way split / plain link (median of the rounds' ratios): ${r.ruledRatio.toFixed(3)}`);
   console.log(`  lines queued minus redirects answered: ${r.queued} (>= 0: every answered click was queued; requests still in flight when a round ends add up to 64 each)`);
+}
+
+if (!only || only === 'ingest') {
+  console.log(`event ingestion: one production web process, ${rounds} rounds of ${seconds} s: the click path (64 connections), then POST /v1/batch with 1,000-event batches (2 connections), load from ${loadGenerator}`);
+  const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : undefined;
+  const r = await benchIngest({ adminUrl, redisUrl, seconds, rounds, ...(port ? { port } : {}) });
+  console.log(`  batch: ${fmt(r.batchEvents)} events, ${fmt(r.batchBytes / 1024)} KB of JSON`);
+  for (const [i, round] of r.rounds.entries()) {
+    console.log(
+      `  round ${i + 1}: click path ${fmt(round.clicksPerSecond)} clicks/s   /v1/batch ${fmt(round.eventsPerSecond)} events/s (batch p50 ${ms(round.batchP50Ms)}, p99 ${ms(round.batchP99Ms)}, refused ${round.refused})   events / clicks ${(round.eventsPerSecond / round.clicksPerSecond).toFixed(2)}`,
+    );
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log(`  median: click path ${fmt(median(r.rounds.map((x) => x.clicksPerSecond)))} clicks/s, /v1/batch ${fmt(median(r.rounds.map((x) => x.eventsPerSecond)))} events/s`);
+  console.log(`  answered but not on the queue: ${r.unqueued} (0: every click and every accepted event was queued); lines that went through the buffer (push over CLICK_PUSH_TIMEOUT_MS): ${fmt(r.bufferedLines)}`);
 }
 
 function printLinks(r: MillionLinksBench, label: string): void {

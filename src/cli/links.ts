@@ -36,6 +36,10 @@ try {
       io.err('refused: `links stats` reads the database itself; while `npm start` has it, use GET /api/v1/stats');
       process.exitCode = 1;
     }
+  } else if (argv[0] === 'write-keys') {
+    const { runWriteKeysCommand } = await import('./write-keys-command.ts');
+    const { writeKeyStoreFor } = await import('./open-write-key-store.ts');
+    process.exitCode = await runWriteKeysCommand(argv.slice(1), { ...io, store: await writeKeyStoreFor(opened) });
   } else process.exitCode = await runLinksCommand(argv, { store: opened.store, publicUrl: config.PUBLIC_URL, ...io });
 } catch (err) {
   // The server went away between two requests: say so rather than print a stack.

@@ -15,6 +15,8 @@ export interface OpenedStore {
   via: 'postgres' | 'server' | 'embedded';
   /** The database, when this process opened it itself (not through a server's API). */
   db?: Database;
+  /** The running server's admin API, when the CLI goes through it. */
+  api?: { url: string; apiKey: string };
   close(): Promise<void>;
 }
 
@@ -49,7 +51,8 @@ export async function openLinkStore(settings: Settings, databaseDir: string): Pr
   }
   const owner = embeddedOwner(databaseDir);
   if (owner?.role === 'server' && owner.url) {
-    return { store: createApiLinkStore(owner.url, apiKeyFor(settings)), via: 'server', close: async () => {} };
+    const apiKey = apiKeyFor(settings);
+    return { store: createApiLinkStore(owner.url, apiKey), api: { url: owner.url, apiKey }, via: 'server', close: async () => {} };
   }
   const { openDatabase, createLinkStore } = await direct();
   try {

@@ -20,6 +20,10 @@ Commands:
   delete <id|slug>              soft delete: the link stops redirecting, its slug stays reserved
   restore <id|slug>             undoes a delete: the link redirects again (list --deleted finds it)
   stats <id|slug>               clicks over time: [--from --to --interval --group-by --timezone --bots] (stats --help)
+  write-keys list               the apps' keys for sending events (/v1/track, /v1/batch)
+  write-keys create --name NAME --platform ios|android|web|server
+                                prints the new key this once: only its hash is stored
+  write-keys revoke <id>        events sent with that key are refused from then on
 
 Fields:
   --ios --android --default URL             https://…, http://…, market://details?…, itms-apps://…

@@ -40,6 +40,10 @@ const schema = z
     IP_PRIVACY: z.preprocess((v) => v || undefined, z.enum(['off', 'truncate']).default('off')),
     // App Store provider token (`pt`) for links that set none of their own.
     APP_STORE_PROVIDER_TOKEN: optionalString,
+    // Event ingestion (/v1/track, /v1/batch): a message id seen within this window is not queued again.
+    INGEST_DEDUPE_WINDOW_S: intWithDefault(86_400, 1),
+    // Events per second one write key may send to one web process (0: no limit).
+    INGEST_KEY_EVENTS_PER_S: intWithDefault(10_000, 0),
   })
   .superRefine((env, ctx) => {
     // Production never falls back to an embedded part: a missing setting stops the process.

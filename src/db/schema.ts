@@ -73,3 +73,22 @@ export const clickSpool = pgTable(
   },
   (t) => [index('click_spool_queue_key_id_idx').on(t.queueKey, t.id)],
 );
+
+/**
+ * Write keys: what an app or a server sends events to `/v1/track` and `/v1/batch` with.
+ * One per app (name, platform). Only the SHA-256 of the key is kept: the key is 32 random
+ * bytes, so a plain hash cannot be reversed by guessing, and a leaked table sends nothing.
+ */
+export const writeKeys = pgTable('write_keys', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull(),
+  platform: varchar('platform', { length: 32 }).notNull(),
+  keyHash: varchar('key_hash', { length: 64 }).notNull().unique(),
+  // The key's first characters, so a person can tell keys apart without the key.
+  keyPrefix: varchar('key_prefix', { length: 16 }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  // Revoked keys stay listed (what was revoked and when); they authenticate nothing.
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export type WriteKeyRow = typeof writeKeys.$inferSelect;

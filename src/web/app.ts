@@ -11,6 +11,8 @@ import type { WebMetrics } from './metrics.ts';
 import { createClickRoute, type ClickRouteDeps } from './routes/click.ts';
 import { createHealthRoute, type ProbeGroup } from './routes/health.ts';
 import { createImpressionRoute } from './routes/impression.ts';
+import { createIngestRoutes, type IngestRouteDeps } from './ingest/ingest-routes.ts';
+import type { WriteKeyStore } from '../write-keys/write-key-store.ts';
 import { createMetricsRoute } from './routes/metrics.ts';
 import { createStaticRoute } from './routes/static.ts';
 
@@ -30,6 +32,8 @@ export interface AppDeps extends Omit<ClickRouteDeps, 'metrics'> {
   metricsToken?: string | undefined;
   /** Where the statistics are read (API, admin UI); unset: they are not shown. */
   statsDb?: Database | undefined;
+  /** Event ingestion (`/v1/*`) and its write keys; unset: neither is served. */
+  ingest?: (Pick<IngestRouteDeps, 'writeKeys' | 'dedupe' | 'rateLimit' | 'newMessageId'> & { writeKeyStore: WriteKeyStore }) | undefined;
 }
 
 /** Explain runs the click path's own parts: the same platform detector, GeoIP and variant key. */
@@ -50,11 +54,13 @@ function explainDeps(deps: AppDeps): ExplainDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   // One allowance of wrong keys per address, whether guessed through the API or the form.
-  const guarded = { ...deps, authThrottle: deps.authThrottle ?? createAuthThrottle(), explain: explainDeps(deps) };
+  const writeKeys = deps.ingest && { writeKeyStore: deps.ingest.writeKeyStore, onWriteKeyRevoked: () => deps.ingest?.writeKeys.forget() };
+  const guarded = { ...deps, ...writeKeys, authThrottle: deps.authThrottle ?? createAuthThrottle(), explain: explainDeps(deps) };
   app.route('/', createClickRoute(deps));
   app.route('/api/v1', createApiApp(guarded));
   app.route('/admin', createAdminApp(guarded));
   app.route('/', createImpressionRoute({ ...deps, newImpressionId: deps.newClickId }));
+  if (deps.ingest) app.route('/', createIngestRoutes({ ...deps, ...deps.ingest, onEvents: deps.metrics.eventsIngested }));
   app.route('/', createHealthRoute({ groups: deps.readiness }));
   app.route('/', createStaticRoute());
   app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));

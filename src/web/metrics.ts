@@ -37,6 +37,7 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
     },
   });
   const impressions = new Counter({ name: 'impressions_total', help: 'Impression pixels answered, by outcome', labelNames: ['outcome'] as const, registers });
+  const events = new Counter({ name: 'events_ingested_total', help: 'Events sent to /v1/track and /v1/batch: accepted (queued), duplicate (message id already taken), rejected (invalid), dropped (not queued: answered 503)', labelNames: ['outcome'] as const, registers });
   const bufferSize = new Gauge({ name: 'click_queue_buffer_lines', help: 'Lines waiting in the in-memory buffer', registers });
 
   const queueObserver: ClickQueueObserver = {
@@ -61,6 +62,9 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
       pendingInvalidAdIds.set(key, (pendingInvalidAdIds.get(key) ?? 0) + 1);
     },
     impressionAnswered: (outcome: string) => impressions.inc({ outcome }),
+    eventsIngested: (outcome: string, count: number) => {
+      if (count > 0) events.inc({ outcome }, count);
+    },
     clickAnswered: (platform: string, outcome: string, seconds: number) => {
       // Label sets are few; resolving a child once spares hashing the labels on every click.
       const key = `${platform}\0${outcome}`;

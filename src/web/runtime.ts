@@ -14,6 +14,7 @@ import { CLICK_COUNT_TIMEOUT_MS, createLinkRulesParts } from './click/link-rules
 import { openWebParts, type WebParts } from './embedded.ts';
 import { createWebMetrics } from './metrics.ts';
 import { createPlatformDetector } from './platform/detect-platform.ts';
+import { createIngestParts } from './ingest/ingest-parts.ts';
 
 export interface WebRuntime {
   app: Hono;
@@ -63,6 +64,16 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     },
     logger,
   );
+  const ingest = createIngestParts(
+    database.db,
+    {
+      redisUrl: config.redisUrls[0],
+      dedupeKeyPrefix: `${config.REDIS_QUEUE_KEY}:event_ids:`,
+      dedupeWindowSeconds: config.INGEST_DEDUPE_WINDOW_S,
+      keyEventsPerSecond: config.INGEST_KEY_EVENTS_PER_S,
+    },
+    logger,
+  );
   const app = createApp({
     links,
     queue,
@@ -82,6 +93,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     errorPageUrl: config.ERROR_PAGE_URL,
     newClickId: randomUUIDv7,
     linkRules: linkRules.deps,
+    ingest,
     nowMs: Date.now,
     readiness: [
       { anyOf: [{ name: 'postgres', check: () => database.ping() }] },
@@ -99,6 +111,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
       if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks neither a store nor the spool would take; they are lost');
       await queue.close();
       await linkRules.close();
+      await ingest.close();
       await parts.close();
       await database.close();
     },

@@ -15,6 +15,8 @@ import { publicOrigin, type OriginSettings } from './origin.ts';
 import { createAdminSessions } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 import { createAdminStats, createStatsPages } from './stats-pages.ts';
+import type { WriteKeyStore } from '../../write-keys/write-key-store.ts';
+import { createWriteKeyPages } from './write-key-pages.ts';
 import { messagePage } from './views/layout.ts';
 import { loginPage } from './views/login.ts';
 
@@ -28,6 +30,9 @@ export interface AdminDeps extends OriginSettings, Omit<KeyGuardDeps, 'trustProx
   statsDb?: Database | undefined;
   explain: ExplainDeps;
   nowMs: () => number;
+  /** Write keys for event ingestion; unset: no write keys page. */
+  writeKeyStore?: WriteKeyStore | undefined;
+  onWriteKeyRevoked?: (() => void) | undefined;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -129,6 +134,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   if (deps.statsDb) signedIn.route('/', createStatsPages({ db: deps.statsDb, store: deps.linkStore }));
   signedIn.route('/links', createRulesPages({ store: deps.linkStore, explain: deps.explain, nowMs: deps.nowMs }));
   signedIn.route('/links', createLinkPages({ store: deps.linkStore, origin: (c) => publicOrigin(c, deps), stats }));
+  if (deps.writeKeyStore) signedIn.route('/write-keys', createWriteKeyPages({ store: deps.writeKeyStore, onRevoked: deps.onWriteKeyRevoked ?? (() => {}) }));
   app.route('/', signedIn);
   return app;
 }

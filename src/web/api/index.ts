@@ -10,6 +10,8 @@ import { createExplainRoutes } from './explain-route.ts';
 import { createLinkRoutes } from './link-routes.ts';
 import type { Database } from '../../db/client.ts';
 import { createStatsRoutes } from './stats-routes.ts';
+import type { WriteKeyStore } from '../../write-keys/write-key-store.ts';
+import { createWriteKeyRoutes } from './write-key-routes.ts';
 
 export interface ApiDeps extends KeyGuardDeps {
   linkStore: LinkStore;
@@ -19,6 +21,10 @@ export interface ApiDeps extends KeyGuardDeps {
   statsDb?: Database | undefined;
   explain: ExplainDeps;
   nowMs: () => number;
+  /** Write keys for event ingestion; unset: no `/write-keys` routes. */
+  writeKeyStore?: WriteKeyStore | undefined;
+  /** Called after a revoke, so the event path stops taking the key at once. */
+  onWriteKeyRevoked?: (() => void) | undefined;
 }
 
 export const API_BASE_PATH = '/api/v1';
@@ -37,6 +43,12 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono {
     app.route('/', createStatsRoutes({ db: deps.statsDb, linkStore: deps.linkStore }));
   }
   app.route('/', createExplainRoutes(deps.linkStore, deps.explain, deps.nowMs));
+  if (deps.writeKeyStore) {
+    // Only API_KEY manages write keys; a write key itself is refused here like any wrong key.
+    app.use('/write-keys', auth);
+    app.use('/write-keys/*', auth);
+    app.route('/', createWriteKeyRoutes(deps.writeKeyStore, deps.onWriteKeyRevoked));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -35,6 +35,11 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 const zeroHashes = (text: string) => [createHash('md5').update(text).digest('hex'), createHash('sha1').update(text).digest('hex')];
 const ZERO_HASHES: ReadonlySet<string> = new Set([...zeroHashes(ZERO_UUID), ...zeroHashes(ZERO_UUID.replaceAll('-', ''))]);
 
+/** The opt-out id (normalised), or a lower-case md5/sha1 of it: never an id to match on. */
+export function isZeroAdId(normalisedOrHash: string): boolean {
+  return normalisedOrHash === ZERO_UUID || ZERO_HASHES.has(normalisedOrHash);
+}
+
 /** 32 hex digits with or without the dashes -> dashed upper-case UUID; anything else null. */
 export function normaliseAdId(raw: string): string | null {
   if (raw.length === 36 && UUID_DASHED.test(raw)) return raw.toUpperCase();

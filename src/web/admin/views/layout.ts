@@ -29,6 +29,7 @@ export function page({ title, body, csrfToken }: PageOptions): Html {
   ${csrfToken
     ? html`<nav aria-label="Account">
     <a href="/admin/dashboard">Dashboard</a>
+    <a href="/admin/write-keys">Write keys</a>
     <a href="/admin/links/new" class="button">New link</a>
     <form method="post" action="/admin/logout" class="inline">
       <input type="hidden" name="_csrf" value="${csrfToken}">
