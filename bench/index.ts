@@ -1,5 +1,6 @@
 // `npm run bench`: prints figures and ratios; never pass/fail (machines here are noisy).
-// `npm run bench -- click|links|cache|tiers|worker|ingest` runs one part.
+// `npm run bench -- click|links|cache|tiers|worker|ingest|attribution|stats|stats-query` runs one part.
+import { benchAttribution } from './attribution.ts';
 import { benchCacheMemory } from './cache-memory.ts';
 import { benchClickPath } from './click-path.ts';
 import { benchIngest } from './ingest.ts';
@@ -118,6 +119,17 @@ if (!only || only === 'worker') {
   for (const [label, p] of [['the worker as the Procfile starts it after npm run build', w.process], ["the same with Node's defaults (no V8 flags, no compile cache)", w.processDefaults]] as const) {
     console.log(`  ${label}: ${fmt(p.linesPerSecond)} lines/s (its start included), RSS under load up to ${p.peakRssMb.toFixed(0)} MB, ${p.idleRssMb.toFixed(0)} MB idle after`);
   }
+}
+
+if (!only || only === 'attribution') {
+  const lines = Number(process.env.BENCH_ATTRIBUTION_LINES ?? 50_000);
+  console.log(`attribution: ${lines.toLocaleString('en-US')} click lines, then one app event per click (1/4 by click id, 1/4 by advertising id, 1/4 by fingerprint, 1/4 organic), drained by one enriched worker into Kafka`);
+  const a = await benchAttribution({ redisUrl, kafkaUrl: process.env.KAFKA_URL, lines, rounds });
+  console.log(`  clicks (enriched, no click index)            ${fmt(a.plainClicks)} lines/s`);
+  console.log(`  clicks (enriched, indexed for attribution)   ${fmt(a.clicks)} lines/s`);
+  console.log(`  events (enriched, attributed)                ${fmt(a.events)} lines/s`);
+  console.log(`  ratio events / indexed clicks (median of the rounds' ratios): ${a.ratio.toFixed(3)}`);
+  console.log(`  last round's events by match: ${Object.entries(a.outcomes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
 }
 
 if (!only || only === 'stats') {

@@ -41,5 +41,5 @@ export function loadStatsConfig(env: NodeJS.ProcessEnv): StatsConfig {
 
 /** The topics the consumer folds and its group, all under `KAFKA_PREFIX`. */
 export function statsTopics(prefix: string): { topics: string[]; groupId: string } {
-  return { topics: [`${prefix}clicks`, `${prefix}impressions`], groupId: `${prefix}clicktrack-stats` };
+  return { topics: [`${prefix}clicks`, `${prefix}impressions`, `${prefix}events`], groupId: `${prefix}clicktrack-stats` };
 }

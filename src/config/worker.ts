@@ -21,6 +21,11 @@ export const drainEnvShape = {
   WORKER_ID: optionalString,
   DYNO: optionalString,
   WORKER_HEARTBEAT_TTL_MS: intWithDefault(15_000, 100),
+  // An app's event with no click found yet waits at least this long for its click (which
+  // may be in another worker's batch or another Redis), and while older lines are still
+  // queued at most WORKER_ATTRIBUTION_MAX_WAIT_S; then it goes out as organic.
+  WORKER_ATTRIBUTION_GRACE_S: intWithDefault(30, 0),
+  WORKER_ATTRIBUTION_MAX_WAIT_S: intWithDefault(3_600, 0),
   METRICS_LOG_INTERVAL_MS: intWithDefault(60_000, 0),
   // Both processes serve /metrics (web on its port, the worker on WORKER_METRICS_PORT).
   METRICS_TOKEN: optionalString,

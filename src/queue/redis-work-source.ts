@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { createRedisClickIndex, type ClickIndex } from '../worker/attribution/click-index.ts';
+import { createRedisParkingLot, type ParkingLot } from '../worker/attribution/parking.ts';
 import { createRedis, redactRedisUrl } from './redis-connection.ts';
 import { ReliableList } from './reliable-list.ts';
 import type { WorkList } from './work-list.ts';
@@ -10,6 +12,10 @@ export interface WorkSource {
   list: WorkList;
   /** The same list for the blocking idle wait (a connection of its own for Redis). */
   waitList: WorkList;
+  /** Where this list's events wait for a click not yet delivered; none: they go out as organic. */
+  parking?: ParkingLot;
+  /** Where the clicks taken from this list are indexed for attribution; none: the worker keeps one in memory. */
+  clickIndex?: ClickIndex;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,8 @@ export function redisSources(settings: RedisSourceSettings): WorkSource[] {
       name: redactRedisUrl(url),
       list: new ReliableList(redis, keys, owner),
       waitList: new ReliableList(blocking, keys, owner),
+      parking: createRedisParkingLot(redis, keys.queue),
+      clickIndex: createRedisClickIndex(redis, keys.queue, redactRedisUrl(url)),
       close: async () => {
         redis.disconnect();
         blocking.disconnect();

@@ -7,6 +7,7 @@ import { foldEvents } from './fold.ts';
 import type { StatsMetrics } from './metrics.ts';
 import { queryRows } from './sql-rows.ts';
 import { toStatsEvent, type EventSource, type StatsEvent, type VisitorHasher } from './stats-event.ts';
+import { toConversionEvent, type ConversionEvent } from './conversion-event.ts';
 
 export interface StatsConsumerOptions {
   db: Database;
@@ -55,13 +56,13 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
   let wake: (() => void) | undefined;
   const folded = new Map<string, bigint>();
 
-  async function foldWithRetry(events: StatsEvent[], positions: EventSource[], session: { broken: boolean }): Promise<boolean> {
+  async function foldWithRetry(events: StatsEvent[], positions: EventSource[], session: { broken: boolean }, conversions: ConversionEvent[] = []): Promise<boolean> {
     let backoff = 100;
     let failing = false;
     while (!stopping && !session.broken) {
       const started = performance.now();
       try {
-        const result = await foldEvents(db, events, { groupId: options.groupId, positions });
+        const result = await foldEvents(db, events, { groupId: options.groupId, positions, conversions });
         metrics.foldDone(result, (performance.now() - started) / 1000);
         if (failing) logger.info('postgres is back: folding again');
         for (const p of positions) {
@@ -80,6 +81,14 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     return false;
   }
 
+  /** A click or impression for the rollups, an app event (topic `events`) for the conversions, or why neither. */
+  function parseMessage(value: string, source: EventSource): StatsEvent | { conversion: ConversionEvent } | { skip: string } {
+    const event = toStatsEvent(value, options.hashVisitor, source);
+    if (!('skip' in event) || event.skip !== 'other_type') return event;
+    const conversion = toConversionEvent(value, source);
+    return 'skip' in conversion ? conversion : { conversion };
+  }
+
   async function session(): Promise<void> {
     const stored = await loadOffsets(db, options.groupId);
     const consumer = new Consumer({
@@ -95,7 +104,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     });
     const state = { broken: false };
     // Parsed messages waiting to be folded, per topic and partition.
-    const buffers = new Map<string, { source: EventSource; event: StatsEvent | { skip: string } }[]>();
+    const buffers = new Map<string, { source: EventSource; event: StatsEvent | { conversion: ConversionEvent } | { skip: string } }[]>();
     let buffered = 0;
     const inFlight = new Map<string, Promise<boolean>>();
     let stream: MessagesStream<string, string, string, string> | undefined;
@@ -135,7 +144,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         const key = `${message.topic}:${message.partition}`;
         let waiting = buffers.get(key);
         if (!waiting) buffers.set(key, (waiting = []));
-        waiting.push({ source, event: toStatsEvent(message.value, options.hashVisitor, source) });
+        waiting.push({ source, event: parseMessage(message.value, source) });
         if (++buffered >= options.batchSize * 2) activeStream.pause();
         // A partition that is folding takes its next batch when that fold ends.
         if (!inFlight.has(key)) wake?.();
@@ -160,11 +169,13 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
             const batch = waiting.splice(0, options.batchSize);
             buffered -= batch.length;
             const events: StatsEvent[] = [];
+            const conversions: ConversionEvent[] = [];
             for (const { event } of batch) {
               if ('skip' in event) metrics.skipped(event.skip);
+              else if ('conversion' in event) conversions.push(event.conversion);
               else events.push(event);
             }
-            const fold = foldWithRetry(events, batch.map((m) => m.source), state).then((ok) => {
+            const fold = foldWithRetry(events, batch.map((m) => m.source), state, conversions).then((ok) => {
               inFlight.delete(key);
               if (!ok) failed = true;
               wake?.();

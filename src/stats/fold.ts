@@ -3,6 +3,8 @@ import { writeBatch } from './fold-batch.ts';
 import { lockOffsets, storeOffsets } from './offsets.ts';
 import { sqlState, type Executor } from './sql-rows.ts';
 import type { EventSource, StatsEvent } from './stats-event.ts';
+import type { ConversionEvent } from './conversion-event.ts';
+import { foldConversions } from './fold-conversions.ts';
 
 export interface FoldResult {
   /** Events counted by this fold. */
@@ -11,6 +13,8 @@ export interface FoldResult {
   duplicates: number;
   /** Events below the partition's stored offset (another consumer folded them). */
   stale: number;
+  /** App events (conversions) counted by this fold. */
+  conversions?: number;
 }
 
 export interface FoldOptions {
@@ -21,6 +25,8 @@ export interface FoldOptions {
    * types): the stored offsets move past all of them. Default: the events' sources.
    */
   positions?: readonly EventSource[];
+  /** App events of the same batch (topic `events`), counted in the same transaction. */
+  conversions?: readonly ConversionEvent[];
 }
 
 // Deadlocks can happen when two consumers upsert the same rollup rows; rows are written in
@@ -49,15 +55,23 @@ async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], op
   let candidates = events;
   let stale = 0;
   const positions = options.positions ?? events.flatMap((e) => (e.source ? [e.source] : []));
+  let stored: Map<string, bigint> | undefined;
   if (options.groupId !== undefined) {
-    const stored = await lockOffsets(tx, options.groupId, positions);
-    candidates = events.filter((e) => !e.source || e.source.offset >= (stored.get(`${e.source.topic}:${e.source.partition}`) ?? -1n));
+    stored = await lockOffsets(tx, options.groupId, positions);
+    candidates = events.filter((e) => isFresh(e.source, stored));
     stale = events.length - candidates.length;
   }
   // One event per id: the same click twice in a batch counts once.
   const byKey = new Map<bigint, StatsEvent>();
   for (const e of candidates) if (!byKey.has(e.key)) byKey.set(e.key, e);
   const folded = await writeBatch(tx, [...byKey.values()]);
+  // Conversions (issue 14) keep their own dedupe rows and rollups; same transaction and offsets.
+  const conversions = await foldConversions(tx, (options.conversions ?? []).filter((e) => isFresh(e.source, stored)));
   if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, positions);
-  return { folded, duplicates: candidates.length - folded, stale };
+  return { folded, duplicates: candidates.length - folded, stale, ...(conversions > 0 ? { conversions } : {}) };
+}
+
+/** Not below its partition's stored offset (always, without stored offsets). */
+function isFresh(source: EventSource | undefined, stored: Map<string, bigint> | undefined): boolean {
+  return !source || !stored || source.offset >= (stored.get(`${source.topic}:${source.partition}`) ?? -1n);
 }

@@ -9,12 +9,17 @@ const BATCH_ROWS = 5_000;
  * short transaction: the fold never waits long behind it. Answers the rows deleted.
  */
 export async function pruneDedupeRows(db: Database, days: number, options: { maxBatches?: number } = {}): Promise<number> {
+  // Clicks' and conversions' dedupe rows alike.
+  return (await pruneTable(db, days, options, 'stats_events', 'event_id')) + (await pruneTable(db, days, options, 'stats_conversion_events', 'message_id'));
+}
+
+async function pruneTable(db: Database, days: number, options: { maxBatches?: number }, table: string, id: string): Promise<number> {
   let deleted = 0;
   for (let batch = 0; batch < (options.maxBatches ?? 1_000); batch++) {
     const rows = await queryRows<{ n: number }>(
       db,
-      sql`with old as (select event_id from stats_events where at < now() - make_interval(days => ${days}) limit ${BATCH_ROWS})
-          , gone as (delete from stats_events e using old where e.event_id = old.event_id returning 1)
+      sql`with old as (select ${sql.raw(id)} from ${sql.raw(table)} where at < now() - make_interval(days => ${days}) limit ${BATCH_ROWS})
+          , gone as (delete from ${sql.raw(table)} e using old where e.${sql.raw(id)} = old.${sql.raw(id)} returning 1)
           select count(*)::int as n from gone`,
     );
     const n = rows[0]?.n ?? 0;

@@ -16,6 +16,10 @@ export const statsQuerySchema = z.object({
   group_by: z.enum(DIMENSIONS, `must be one of ${DIMENSIONS.join(', ')}`).optional().meta({ description: 'Dimension of the top-N list' }),
   bots: z.enum(['exclude', 'include', 'only'], 'must be exclude, include or only').default('exclude').meta({ description: 'Bot traffic (the worker’s bot flag)' }),
   limit: z.coerce.number('must be a whole number').int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
+  metric: z.enum(['clicks', 'conversions'], 'must be clicks or conversions').default('clicks').meta({
+    description: '`conversions`: app events (installs, purchases, ...) tied to their clicks instead of clicks; filters link, campaign, network, platform, country and `event`',
+  }),
+  event: list('these event names, with metric=conversions (e.g. install, purchase)'),
   format: z.enum(['json', 'csv'], 'must be json or csv').default('json').meta({ description: '`csv`: the group rows with `group_by`, else the time series' }),
   link: list('these links (id or slug)'),
   campaign: list('clicks of these campaigns (as at click time)'),

@@ -68,13 +68,13 @@ function selected(q: StatsQuery): { clicks: SQL; impressions: SQL } {
  * Asia/Tokyo starts at 15:00 UTC and a DST day has 23 or 25 hours. Hours are stored in
  * UTC, so zones with a half-hour offset see their hour buckets 30 minutes shifted.
  */
-function bucket(q: StatsQuery): SQL {
+export function bucket(q: StatsQuery): SQL {
   return q.interval === 'hour'
     ? sql`s.hour`
     : sql`(date_trunc(${q.interval}, s.hour at time zone ${q.timezone}) at time zone ${q.timezone})`;
 }
 
-function buckets(q: StatsQuery): SQL {
+export function buckets(q: StatsQuery): SQL {
   if (q.interval === 'hour') {
     return sql`generate_series(date_trunc('hour', ${q.from.toISOString()}::timestamptz), ${q.to.toISOString()}::timestamptz - interval '1 microsecond', interval '1 hour')`;
   }

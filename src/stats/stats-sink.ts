@@ -3,6 +3,7 @@ import type { EventSink } from '../worker/sink/event-sink.ts';
 import { foldEvents } from './fold.ts';
 import { pruneDedupeRows } from './prune.ts';
 import { toStatsEvent, type StatsEvent, type VisitorHasher } from './stats-event.ts';
+import { toConversionEvent, type ConversionEvent } from './conversion-event.ts';
 
 export interface StatsSinkOptions {
   db: Database;
@@ -24,11 +25,16 @@ export function withStats(inner: EventSink, options: StatsSinkOptions): EventSin
     async send(messages) {
       await inner.send(messages);
       const events: StatsEvent[] = [];
+      const conversions: ConversionEvent[] = [];
       for (const m of messages) {
         const event = toStatsEvent(m.value, options.hashVisitor);
         if (!('skip' in event)) events.push(event);
+        else if (event.skip === 'other_type') {
+          const conversion = toConversionEvent(m.value);
+          if (!('skip' in conversion)) conversions.push(conversion);
+        }
       }
-      if (events.length > 0) await foldEvents(options.db, events);
+      if (events.length > 0 || conversions.length > 0) await foldEvents(options.db, events, { conversions });
     },
     async close() {
       clearInterval(prune);

@@ -70,20 +70,26 @@ export async function openWebParts(config: WebConfig, logger: Logger): Promise<W
   } else {
     // Imported here, not at the top: the worker brings Kafka, GeoIP and UA parsing, which
     // a web process with `REDIS_URL` never runs and should not hold in memory.
-    const [{ MemoryQueue }, { startWorkerRuntime }, { sinkFor }, { withStats }, { createVisitorHasher }] = await Promise.all([
+    const [{ MemoryQueue }, { startWorkerRuntime }, { sinkFor }, { withStats }, { createVisitorHasher }, { createMemoryParkingLot }] = await Promise.all([
       import('../queue/memory-queue.ts'),
       import('../worker/runtime.ts'),
       import('../worker/sink/sink-for.ts'),
       import('../stats/stats-sink.ts'),
       import('../stats/stats-event.ts'),
+      import('../worker/attribution/parking.ts'),
     ]);
     const queue = (memoryQueue = new MemoryQueue());
     stores = [queue.store()];
-    const source = { name: 'memory', list: queue, waitList: queue, close: async () => {} };
+    const push = queue.store().push;
+    const source = { name: 'memory', list: queue, waitList: queue, parking: createMemoryParkingLot(push), close: async () => {} };
     // Without Kafka there is no stats consumer: the in-process worker folds the counts
     // itself, with the visitor hash keyed by this install's secret API key.
     const sink = config.KAFKA_URL ? undefined : withStats(sinkFor(config), { db: database.db, hashVisitor: createVisitorHasher(apiKey.key) });
-    worker = await startWorkerRuntime(config, logger.child({ part: 'embedded-worker' }), { sources: [source], ...(sink ? { sink } : {}) });
+    // One queue and one drain loop: a click is indexed before any line queued after it is
+    // looked at, so an app event waits for its click only briefly (not the 30 s meant for
+    // several workers and Redis instances).
+    const drain = { ...config, WORKER_ATTRIBUTION_GRACE_S: Math.min(config.WORKER_ATTRIBUTION_GRACE_S, 2) };
+    worker = await startWorkerRuntime(drain, logger.child({ part: 'embedded-worker' }), { sources: [source], ...(sink ? { sink } : {}) });
     void worker.run();
   }
 

@@ -1,4 +1,5 @@
 import { decodeLine, IMPRESSION_TYPE, type EventLine } from '../shared/click-line.ts';
+import { TRACK_TYPE } from '../shared/track-event.ts';
 import type { OutgoingMessage } from './sink/event-sink.ts';
 
 export type MessageFormat = 'json' | 'adtekio';
@@ -7,6 +8,8 @@ export interface BatchDeps {
   /** Turns a decoded line into the message value (JSON or the original text format). */
   render: (line: EventLine, rawParams: string, nowMs: number) => string;
   topicPrefix: string;
+  /** Sees each line that was rendered (the attribution keeps the clicks to index them). */
+  onLine?: (line: EventLine) => void;
 }
 
 export interface PreparedBatch {
@@ -15,15 +18,20 @@ export interface PreparedBatch {
   invalid: string[];
   /** Seconds each delivered line waited between the click and now. */
   klags: number[];
+  /** Runs once the sink confirmed the batch and before it is acknowledged (index clicks, park events). */
+  settle?: () => Promise<void>;
+  /** Events in the batch by outcome (`click_id`, `adid`, `fingerprint`, `organic`), and those parked to wait for their click. */
+  events?: { outcomes: Record<string, number>; parked: number };
 }
 
 /**
  * The key consumers dedupe by: the event's own id, the same field its message carries
- * (`impression_id` for an impression, `click_id` otherwise); other event types their own id.
+ * (`impression_id` for an impression, `message_id` for an app's event, `click_id` otherwise);
+ * other event types their own id.
  */
 function messageKey(line: EventLine): string | undefined {
   const { params } = line;
-  const own = line.type === IMPRESSION_TYPE ? params.impression_id : params.click_id;
+  const own = line.type === IMPRESSION_TYPE ? params.impression_id : line.type === TRACK_TYPE ? params.message_id : params.click_id;
   return own || params.event_id || params.id || undefined;
 }
 
@@ -50,6 +58,7 @@ export function prepareBatch(raw: readonly string[], deps: BatchDeps, nowMs: num
     }
     batch.messages.push({ topic: deps.topicPrefix + line.topic, key: messageKey(line), value });
     batch.klags.push(Math.max(0, nowMs / 1000 - line.ts));
+    deps.onLine?.(line);
   }
   return batch;
 }

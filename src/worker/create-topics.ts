@@ -6,7 +6,8 @@ import { loadOrExit } from '../config/env.ts';
 import { loadTopicsConfig } from '../config/release.ts';
 import { kafkaConnection } from '../shared/kafka-options.ts';
 
-export const EVENT_TOPICS = ['clicks', 'impressions'] as const;
+// `events`: app events (installs, purchases), which the stats consumer also reads.
+export const EVENT_TOPICS = ['clicks', 'impressions', 'events'] as const;
 
 const env = loadOrExit(() => loadTopicsConfig(process.env));
 

@@ -12,6 +12,8 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
   const produceErrors = new Counter({ name: 'worker_produce_errors_total', help: 'Failed produce attempts (each is retried)', registers });
   const batchSeconds = new Histogram({ name: 'worker_batch_produce_seconds', help: 'Time for the sink to confirm one batch', buckets: BATCH_SECONDS_BUCKETS, registers });
   const klag = new Histogram({ name: 'worker_klag_seconds', help: 'Seconds a line waited between the click and its delivery', buckets: [1, 2, 5, 10, 30, 60, 300, 900, 3600], registers });
+  const events = new Counter({ name: 'worker_events_delivered_total', help: 'App events delivered, by how they were attributed (click_id, adid, fingerprint, organic)', labelNames: ['match'] as const, registers });
+  const parked = new Counter({ name: 'worker_events_parked_total', help: 'Times an app event was set aside to wait for its click', registers });
   const queueLength = new Gauge({ name: 'worker_queue_lines', help: 'Lines waiting in the click list', labelNames: ['store'] as const, registers });
 
   const observer: DrainObserver = {
@@ -20,6 +22,10 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       if (batch.invalid.length > 0) invalid.inc(batch.invalid.length);
       batchSeconds.observe(seconds);
       for (const k of batch.klags) klag.observe(k);
+      if (batch.events) {
+        for (const [match, n] of Object.entries(batch.events.outcomes)) events.inc({ match }, n);
+        if (batch.events.parked > 0) parked.inc(batch.events.parked);
+      }
     },
     produceFailed: () => produceErrors.inc(),
   };
@@ -32,6 +38,9 @@ export function createWorkerMetrics(options: { defaultMetrics?: boolean } = {}) 
       invalid: await value(invalid),
       produceErrors: await value(produceErrors),
       queued: await value(queueLength),
+      events: await value(events),
+      eventsParked: await value(parked),
+      eventsOrganic: (await events.get()).values.find((v) => v.labels.match === 'organic')?.value ?? 0,
     };
   }
 

@@ -1,5 +1,8 @@
 import type { Logger } from '../shared/logger.ts';
-import { prepareBatch } from './batch.ts';
+import { createMemoryClickIndex, findInAll, type ClickIndex } from './attribution/click-index.ts';
+import { createEventPreparer } from './events/prepare-events.ts';
+import { createEnricher } from './enrich/enrich.ts';
+import { createAgentParser } from './enrich/user-agent.ts';
 import type { DrainSettings } from '../config/worker.ts';
 import { createDrainLoop, type DrainLoop } from './drain/drain-loop.ts';
 import { openGeoIp } from './enrich/geoip.ts';
@@ -23,7 +26,12 @@ export interface WorkerRuntimeOptions {
   sink?: EventSink;
   /** Off only in the benchmark, to measure what enrichment costs. */
   enrich?: boolean;
+  /** Where delivered clicks are indexed for attribution; by default each list's own Redis, else memory. */
+  clickIndex?: ClickIndex;
 }
+
+/** How often parked events whose retry time has come go back onto their click list. */
+const RELEASE_INTERVAL_MS = 500;
 
 export async function startWorkerRuntime(settings: DrainSettings, logger: Logger, options: WorkerRuntimeOptions = {}): Promise<WorkerRuntime> {
   const geo = await openGeoIp(settings.GEOIP_DB);
@@ -31,14 +39,49 @@ export async function startWorkerRuntime(settings: DrainSettings, logger: Logger
   const sink = options.sink ?? sinkFor(settings);
   const sources = options.sources ?? redisSources(settings);
   const metrics = createWorkerMetrics();
-  const prepare = (raw: string[], nowMs: number) => prepareBatch(raw, { render, topicPrefix: settings.KAFKA_PREFIX }, nowMs);
+  // Each Redis indexes the clicks that came through it (on the list's own connection), so
+  // one Redis down stops only its own list; events look in every index. Lists without a
+  // Redis (the embedded queue) share one index in memory.
+  let memoryIndex: ClickIndex | undefined;
+  const indexes = sources.map((source) => options.clickIndex ?? source.clickIndex ?? (memoryIndex ??= createMemoryClickIndex()));
+  const lookup = findInAll([...new Set(indexes)]);
+  const enrichLine = createEnricher({ geo, parseAgent: createAgentParser() });
+  const oldestWaitingTs = async () => {
+    let oldest: number | undefined;
+    for (const source of sources) {
+      // A list that does not answer may hold anything: its events' clicks count as waiting.
+      const ts = await source.parking?.oldestWaitingTs().catch(() => 0);
+      if (ts !== undefined && (oldest === undefined || ts < oldest)) oldest = ts;
+    }
+    return oldest;
+  };
+  const attributionSettings = { graceSeconds: settings.WORKER_ATTRIBUTION_GRACE_S, maxWaitSeconds: settings.WORKER_ATTRIBUTION_MAX_WAIT_S };
 
-  const loops: DrainLoop[] = sources.map((source) =>
-    createDrainLoop(source.list, source.waitList, sink, prepare, logger.child({ store: source.name }), metrics.observer, {
+  const loops: DrainLoop[] = sources.map((source, i) => {
+    const prepare = createEventPreparer({
+      render,
+      topicPrefix: settings.KAFKA_PREFIX,
+      enrichLine,
+      index: indexes[i] as ClickIndex,
+      lookup,
+      settings: attributionSettings,
+      parking: source.parking,
+      oldestWaitingTs,
+    });
+    return createDrainLoop(source.list, source.waitList, sink, prepare, logger.child({ store: source.name }), metrics.observer, {
       batchSize: settings.WORKER_BATCH_SIZE,
       heartbeatTtlMs: settings.WORKER_HEARTBEAT_TTL_MS,
-    }),
-  );
+    });
+  });
+  let releasing = false;
+  const release = setInterval(() => {
+    if (releasing) return;
+    releasing = true;
+    Promise.all(sources.map((s) => s.parking?.release(Date.now())))
+      .catch(() => {}) // Redis down: the lines stay parked and go back when it answers
+      .finally(() => (releasing = false));
+  }, RELEASE_INTERVAL_MS);
+  release.unref();
   const sample = setInterval(() => {
     for (const source of sources) source.list.length().then((n) => metrics.setQueueLength(source.name, n), () => {});
   }, 5_000);
@@ -60,7 +103,9 @@ export async function startWorkerRuntime(settings: DrainSettings, logger: Logger
     async stop(deadlineMs = 8_000) {
       clearInterval(sample);
       clearInterval(report);
+      clearInterval(release);
       await Promise.all(loops.map((loop) => loop.stop(deadlineMs)));
+      await Promise.all([...new Set(indexes)].map((index) => index.close()));
       await sink.close().catch((err: unknown) => logger.warn({ err }, 'closing the sink failed'));
       await Promise.all(sources.map((source) => source.close()));
     },

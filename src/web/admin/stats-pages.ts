@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
 import type { Database } from '../../db/client.ts';
 import type { LinkStore } from '../../links/link-store.ts';
 import { linkClickCounts, queryGroups, queryStats, recentEvents, type StatsQuery } from '../../stats/query.ts';
@@ -7,6 +8,7 @@ import { statsRange, viewerTimeZone } from './stats-range.ts';
 import { messagePage, type Html } from './views/layout.ts';
 import { dashboardPage } from './views/dashboard.ts';
 import { BREAKDOWNS, linkStatsSection, recentRows } from './views/stats-section.ts';
+import { dashboardConversions, linkConversions } from './conversion-pages.ts';
 
 export interface AdminStats {
   /** The statistics section of a link's page. */
@@ -31,7 +33,7 @@ export function createAdminStats(db: Database): AdminStats {
         ...BREAKDOWNS.map(([dim]) => queryGroups(db, q, dim)),
       ]);
       const breakdowns = Object.fromEntries(BREAKDOWNS.map(([dim], i) => [dim, groups[i] ?? []])) as Parameters<typeof linkStatsSection>[0]['breakdowns'];
-      return linkStatsSection({ linkId, range, result, breakdowns, recent });
+      return html`${linkStatsSection({ linkId, range, result, breakdowns, recent })}${await linkConversions(db, q, linkId, range.timezone)}`;
     },
     clickCounts: (linkIds) => linkClickCounts(db, linkIds),
   };
@@ -49,7 +51,8 @@ export function createStatsPages(deps: { db: Database; store: LinkStore }): Hono
       queryGroups(deps.db, q, 'network'),
       queryGroups(deps.db, q, 'country'),
     ]);
-    return c.html(dashboardPage({ range: statsRange(c), result, links, campaigns, networks, countries, csrfToken: c.get('csrfToken') }));
+    const conversions = await dashboardConversions(deps.db, q);
+    return c.html(dashboardPage({ range: statsRange(c), result, links, campaigns, networks, countries, conversions, csrfToken: c.get('csrfToken') }));
   });
   app.get('/links/:id/recent', async (c) => {
     const link = await deps.store.find(c.req.param('id'));

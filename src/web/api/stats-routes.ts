@@ -6,6 +6,7 @@ import { DIMENSIONS, INTERVALS, queryStats, type Dimension, type StatsResult } f
 import { buildStatsQuery, statsQuerySchema } from '../../stats/query-input.ts';
 import { problemsBody, validationBody } from './api-errors.ts';
 import { denied, problem } from './openapi-parts.ts';
+import { conversionQueryProblem, conversionsCsv, conversionStats, ConversionStatsResponse } from './conversion-stats.ts';
 
 const StatsResponse = z
   .object({
@@ -29,13 +30,14 @@ const StatsResponse = z
 const statsRoute = createRoute({
   method: 'get',
   path: '/stats',
-  summary: 'Clicks and impressions over time, with totals and a top-N group',
-  description: 'Counted from hourly rollups (each click once, however often it was delivered). Buckets are cut in `timezone`.',
+  summary: 'Clicks and impressions (or, with metric=conversions, installs, purchases and other app events) over time, with totals and a top-N group',
+  description:
+    'Counted from hourly rollups (each click or event once, however often it was delivered). Buckets are cut in `timezone`. With `metric=conversions` the answer is a ConversionStats: conversions by event name, conversion rate (attributed conversions / human clicks), revenue per currency and the click-to-event time per network; `event=install` narrows it to installs.',
   security: [{ bearerAuth: [] }],
   request: { query: statsQuerySchema },
   responses: {
     200: {
-      content: { 'application/json': { schema: StatsResponse }, 'text/csv': { schema: z.string() } },
+      content: { 'application/json': { schema: z.union([StatsResponse, ConversionStatsResponse]) }, 'text/csv': { schema: z.string() } },
       description: 'The statistics (CSV with format=csv)',
     },
     400: problem('A query parameter is invalid; the message names it'),
@@ -67,6 +69,16 @@ export function createStatsRoutes(deps: { db: Database; linkStore: LinkStore; no
       const body = built.status === 400 ? problemsBody([{ field: built.field, message: built.message }]) : { error: 'not_found', message: `${built.field}: ${built.message}` };
       return c.json(body, built.status);
     }
+    if (input.metric === 'conversions') {
+      const wrong = conversionQueryProblem(input);
+      if (wrong) return c.json(problemsBody([wrong]), 400);
+      const { result: conversions, ...body } = await conversionStats(deps.db, built.query, input);
+      if (input.format === 'csv') {
+        return c.body(conversionsCsv(conversions, input.group_by), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="conversions.csv"' });
+      }
+      return c.json(body, 200);
+    }
+    if (input.event) return c.json(problemsBody([{ field: 'event', message: 'only with metric=conversions' }]), 400);
     const result = await queryStats(deps.db, built.query);
     if (input.format === 'csv') {
       return c.body(toCsv(result, input.group_by), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="stats.csv"' });

@@ -1,8 +1,6 @@
 import { encodeLine } from '../../shared/click-line.ts';
+import { TRACK_TOPIC, TRACK_TYPE } from '../../shared/track-event.ts';
 import type { IngestEvent } from './ingest-event.ts';
-
-export const EVENT_TOPIC = 'events';
-export const EVENT_TYPE = '/v1/track';
 
 /** Where and when the request came in: one for every event of a batch. */
 export interface Arrival {
@@ -36,5 +34,5 @@ export function ingestLine(event: IngestEvent, arrival: Arrival): string {
   if (event.currency !== undefined) params.currency = event.currency;
   if (event.properties !== undefined) params.properties = event.properties;
   if (arrival.privacy) params.privacy = '1';
-  return encodeLine({ ip: arrival.ip, ts: arrival.ts, topic: EVENT_TOPIC, type: EVENT_TYPE, params, userAgent: arrival.userAgent });
+  return encodeLine({ ip: arrival.ip, ts: arrival.ts, topic: TRACK_TOPIC, type: TRACK_TYPE, params, userAgent: arrival.userAgent });
 }

@@ -38,7 +38,8 @@ export function createDrainLoop(
   /** The same list on a connection of its own, for the blocking idle wait. */
   waitList: WorkList,
   sink: EventSink,
-  prepare: (raw: string[], nowMs: number) => PreparedBatch,
+  /** May look things up (the attribution of events): a failure there is retried like a Redis failure. */
+  prepare: (raw: string[], nowMs: number) => PreparedBatch | Promise<PreparedBatch>,
   logger: Logger,
   observer: DrainObserver,
   options: DrainLoopOptions,
@@ -105,10 +106,13 @@ export function createDrainLoop(
     const other = (slot + 1) % SLOTS;
     const next = list.take(other, options.batchSize);
     next.catch(() => {});
-    const batch = prepare(raw, Date.now());
+    const batch = await prepare(raw, Date.now());
     delivering = true;
     const delivered = await deliver(batch).finally(() => (delivering = false));
     if (!delivered) return 'stop';
+    // Before the acknowledgement: a crash here re-delivers the batch (duplicates by key,
+    // which consumers drop) rather than losing a click's index entry or a parked event.
+    await batch.settle?.();
     // Kafka has the batch: if Redis fails now, the acknowledgement is retried when it is
     // back, instead of taking the slot again and delivering the batch a second time.
     unacked = { slot, invalid: batch.invalid };

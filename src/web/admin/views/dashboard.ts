@@ -12,6 +12,8 @@ export interface DashboardView {
   campaigns: GroupRow[];
   networks: GroupRow[];
   countries: GroupRow[];
+  /** Installs, purchases and other app events (conversions-panel.ts). */
+  conversions?: Html;
   csrfToken: string;
 }
 
@@ -36,6 +38,7 @@ ${statsChart(view.result.series, view.range.interval === 'hour')}
   ${breakdownTable('Top campaigns', view.campaigns)}
   ${breakdownTable('Top networks', view.networks)}
   ${breakdownTable('Top countries', view.countries)}
-</div>`;
+</div>
+${view.conversions ?? ''}`;
   return page({ title: 'Dashboard', body, csrfToken: view.csrfToken });
 }
