@@ -50,17 +50,17 @@ const COLUMNS: Record<ConversionDimension, string> = { link: 'link_id', campaign
 const num = (v: string | number | null | undefined) => Number(v ?? 0);
 const rate = (conversions: number, clicks: number) => (clicks === 0 ? null : Math.round((conversions / clicks) * 10_000) / 10_000);
 
-/** Filters common to both tables (`h` is the alias of each): period and dimensions. */
+/** Filters common to both tables (`s` is the alias of each): period and dimensions. */
 function where(q: ConversionQuery, table: 'clicks' | 'conversions'): SQL {
-  const parts: SQL[] = [sql`h.hour >= ${q.from.toISOString()}::timestamptz`, sql`h.hour < ${q.to.toISOString()}::timestamptz`];
+  const parts: SQL[] = [sql`s.hour >= ${q.from.toISOString()}::timestamptz`, sql`s.hour < ${q.to.toISOString()}::timestamptz`];
   for (const dim of CONVERSION_DIMENSIONS) {
     const values = q.filters[dim];
     if (!values || values.length === 0) continue;
     const list = sql.join(values.map((v) => (dim === 'link' ? sql`${Number(v)}` : sql`${v}`)), sql`, `);
-    parts.push(sql`h.${sql.raw(COLUMNS[dim])} in (${list})`);
+    parts.push(sql`s.${sql.raw(COLUMNS[dim])} in (${list})`);
   }
-  if (table === 'clicks') parts.push(sql`h.kind = 1 and not h.bot`);
-  else if (q.events && q.events.length > 0) parts.push(sql`h.event in (${sql.join(q.events.map((e) => sql`${e}`), sql`, `)})`);
+  if (table === 'clicks') parts.push(sql`s.kind = 1 and not s.bot`);
+  else if (q.events && q.events.length > 0) parts.push(sql`s.event in (${sql.join(q.events.map((e) => sql`${e}`), sql`, `)})`);
   return sql.join(parts, sql` and `);
 }
 
@@ -69,21 +69,21 @@ export async function queryConversions(db: Database, q: ConversionQuery): Promis
   const [totals, clicks, revenue, byEvent, series, groups, delays] = await Promise.all([
     queryRows<{ total: string; organic: string }>(
       db,
-      sql`select coalesce(sum(count), 0)::text as total, coalesce(sum(count) filter (where link_id = 0), 0)::text as organic from stats_conversions h where ${w}`,
+      sql`select coalesce(sum(count), 0)::text as total, coalesce(sum(count) filter (where link_id = 0), 0)::text as organic from stats_conversions s where ${w}`,
     ),
-    queryRows<{ n: string }>(db, sql`select coalesce(sum(count), 0)::text as n from stats_hourly h where ${where(q, 'clicks')}`),
+    queryRows<{ n: string }>(db, sql`select coalesce(sum(count), 0)::text as n from stats_hourly s where ${where(q, 'clicks')}`),
     queryRows<{ currency: string; amount: string }>(
       db,
-      sql`select currency, trim_scale(sum(revenue))::text as amount from stats_conversions h where ${w} and currency <> '' group by currency order by sum(revenue) desc`,
+      sql`select currency, trim_scale(sum(revenue))::text as amount from stats_conversions s where ${w} and currency <> '' group by currency order by sum(revenue) desc`,
     ),
     queryRows<{ event: string; n: string; attributed: string }>(
       db,
       sql`select event, sum(count)::text as n, coalesce(sum(count) filter (where link_id <> 0), 0)::text as attributed
-          from stats_conversions h where ${w} group by event order by sum(count) desc, event limit 50`,
+          from stats_conversions s where ${w} group by event order by sum(count) desc, event limit 50`,
     ),
     queryRows<{ start: string; local: string; n: string }>(
       db,
-      sql`with counts as (select ${bucket(q)} as b, sum(count) as n from stats_conversions h where ${w} group by 1)
+      sql`with counts as (select ${bucket(q)} as b, sum(count) as n from stats_conversions s where ${w} group by 1)
           select to_char(s.b at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as start,
                  to_char(s.b at time zone ${q.timezone}, 'YYYY-MM-DD"T"HH24:MI') as local, coalesce(c.n, 0)::text as n
           from ${buckets(q)} as s(b) left join counts c on c.b = s.b order by s.b`,
@@ -113,7 +113,7 @@ export async function queryConversions(db: Database, q: ConversionQuery): Promis
 export async function conversionDelays(db: Database, q: ConversionQuery): Promise<DelayHistogram[]> {
   const rows = await queryRows<{ network: string; bucket: number; n: string }>(
     db,
-    sql`select network, delay_bucket as bucket, sum(count)::text as n from stats_conversions h where ${where(q, 'conversions')} and delay_bucket >= 0 group by 1, 2 order by 1, 2`,
+    sql`select network, delay_bucket as bucket, sum(count)::text as n from stats_conversions s where ${where(q, 'conversions')} and delay_bucket >= 0 group by 1, 2 order by 1, 2`,
   );
   const byNetwork = new Map<string, number[]>();
   for (const r of rows) {
@@ -132,14 +132,14 @@ export async function conversionDelays(db: Database, q: ConversionQuery): Promis
 
 /** Top groups by attributed conversions (organic ones belong to no link, campaign or network), each with its human clicks and rate. */
 export async function conversionGroups(db: Database, q: ConversionQuery, dim: ConversionDimension): Promise<ConversionGroup[]> {
-  const col = sql.raw(`h.${COLUMNS[dim]}`);
+  const col = sql.raw(`s.${COLUMNS[dim]}`);
   const rows = await queryRows<{ value: string; label: string | null; conversions: string; clicks: string }>(
     db,
     sql`with conv as (
-          select ${col}::text as value, sum(count) as n from stats_conversions h where ${where(q, 'conversions')} and h.link_id <> 0
+          select ${col}::text as value, sum(count) as n from stats_conversions s where ${where(q, 'conversions')} and s.link_id <> 0
           group by 1 order by 2 desc, 1 limit ${q.limit}),
         clk as (
-          select ${col}::text as value, sum(count) as n from stats_hourly h where ${where(q, 'clicks')} and ${col}::text in (select value from conv) group by 1)
+          select ${col}::text as value, sum(count) as n from stats_hourly s where ${where(q, 'clicks')} and ${col}::text in (select value from conv) group by 1)
         select conv.value, ${dim === 'link' ? sql`l.slug` : sql`null`} as label, conv.n::text as conversions, coalesce(clk.n, 0)::text as clicks
         from conv left join clk on clk.value = conv.value
         ${dim === 'link' ? sql`left join campaign_links l on l.id = conv.value::bigint` : sql``}
