@@ -1,5 +1,5 @@
 import { destinationFor, type CompiledDestination, type CompiledRules } from './compile-rules.ts';
-import { pickVariant, stickyInput, type VisitorHash } from './variants.ts';
+import { pickVariant, type VisitorHash } from './variants.ts';
 import type { RulePlatform, Visitor } from './visitor.ts';
 
 export interface FallbackTargets {
@@ -44,7 +44,7 @@ function linkTarget(targets: FallbackTargets, platform: RulePlatform): string | 
 
 function resolve(destination: CompiledDestination, ctx: DecideContext, ruleName: string, visitor: Visitor): { target: string; variant: string | null } {
   if (destination.kind === 'url') return { target: destination.url, variant: null };
-  const point = ctx.hash(stickyInput(ctx.linkId, ruleName, visitor.ip, visitor.userAgent));
+  const point = ctx.hash(ctx.linkId, ruleName, visitor.ip, visitor.userAgent);
   const variant = pickVariant(destination.variants, destination.total, point);
   return { target: variant.url, variant: variant.name };
 }

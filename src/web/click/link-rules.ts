@@ -100,7 +100,7 @@ export function applyLinkRules(c: Context, deps: LinkRulesDeps, link: Link, fact
 
   // Counted last, and only when there is somewhere to send the visitor: a click with no
   // target for its platform is not a use of the link.
-  const ruled: RuledClick = { expired: false, ...decision };
+  const ruled: RuledClick = { expired: false, rule: decision.rule, variant: decision.variant, target: decision.target };
   if (link.maxClicks !== null && facts.counts && decision.target !== undefined && !isBotAgent(facts.userAgent)) {
     return deps.clickLimiter.admit(link.id, link.maxClicks).then((admitted) => (admitted ? ruled : { expired: true }));
   }
