@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { startKafka } from '../scripts/kafka/broker.ts';
 import { loadWorkerConfig } from '../src/config/worker.ts';
 import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
@@ -9,7 +7,7 @@ import { TRACK_TOPIC, TRACK_TYPE } from '../src/shared/track-event.ts';
 import { md5Hex } from '../src/web/click/attribution.ts';
 import type { ClickIndex } from '../src/worker/attribution/click-index.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
-import { freePort } from '../test/support/processes.ts';
+import { benchKafka } from './services.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface AttributionBench {
@@ -56,17 +54,9 @@ const NO_INDEX: ClickIndex = { name: 'none', add: async () => {}, find: async ()
 
 /** The worker's drain rate for events with attribution, beside clicks, in the same run. */
 export async function benchAttribution(opts: { redisUrl: string; kafkaUrl?: string; lines: number; rounds: number }): Promise<AttributionBench> {
-  let kafkaUrl = opts.kafkaUrl;
-  let stopKafka = async () => {};
-  if (!kafkaUrl) {
-    const dataDir = `.kafka/bench-attribution-${process.pid}`;
-    const broker = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir });
-    kafkaUrl = broker.bootstrap;
-    stopKafka = async () => {
-      await broker.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-  }
+  const kafka = await benchKafka(opts.kafkaUrl, 'bench-attribution');
+  const kafkaUrl = kafka.url;
+  const stopKafka = kafka.stop;
   const redis = new Redis(opts.redisUrl);
   const logger = createLogger('warn', 'bench');
   const prefix = `bench_attr_${process.pid}_`;

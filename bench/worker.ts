@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { startKafka } from '../scripts/kafka/broker.ts';
 import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { loadWorkerConfig } from '../src/config/worker.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { readFileSync } from 'node:fs';
-import { freePort, startProcess } from '../test/support/processes.ts';
+import { startProcess } from '../test/support/processes.ts';
 import { buildAsDeployed, procfileStart, type ProcfileStart } from './procfile-flags.ts';
+import { benchKafka } from './services.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 export interface WorkerBench {
@@ -49,17 +48,9 @@ function makeLines(n: number): string[] {
 
 /** Lines per second from a pre-filled list into Kafka, with and without enrichment. */
 export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; lines: number; rounds: number }): Promise<WorkerBench> {
-  let kafkaUrl = opts.kafkaUrl;
-  let stopKafka = async () => {};
-  if (!kafkaUrl) {
-    const dataDir = `.kafka/bench-${process.pid}`;
-    const broker = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir });
-    kafkaUrl = broker.bootstrap;
-    stopKafka = async () => {
-      await broker.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-  }
+  const kafka = await benchKafka(opts.kafkaUrl, 'bench');
+  const kafkaUrl = kafka.url;
+  const stopKafka = kafka.stop;
   const redis = new Redis(opts.redisUrl);
   const lines = makeLines(opts.lines);
   const logger = createLogger('warn', 'bench');
@@ -84,7 +75,7 @@ export async function benchWorker(opts: { redisUrl: string; kafkaUrl?: string; l
     const worker = await startProcess(
       process.execPath,
       [...start.flags, 'src/worker/index.ts'],
-      { ...start.env, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl!, KAFKA_PREFIX: `bench_${process.pid}_`, NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_LOG_INTERVAL_MS: '0' },
+      { ...start.env, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: kafkaUrl, KAFKA_PREFIX: `bench_${process.pid}_`, NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_LOG_INTERVAL_MS: '0' },
       /./,
     );
     try {
