@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Dimension, StatsQuery } from './query.ts';
+import type { Dimension, StatsQuery } from './stats-query.ts';
 
 /**
  * Where a query reads its counts: the smallest rollup that answers it. Every source is a

@@ -2,25 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { linkSource, statsSource } from './query-source.ts';
 import { queryRows } from './sql-rows.ts';
+import { DIMENSIONS, type Dimension, type StatsQuery } from './stats-query.ts';
 
-export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
-export type Interval = (typeof INTERVALS)[number];
-/** Dimensions a query can group or filter by; each is a column of `stats_hourly` (query-source.ts). */
-export const DIMENSIONS = ['link', 'platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-export type BotFilter = 'exclude' | 'include' | 'only';
-
-export interface StatsQuery {
-  from: Date;
-  to: Date;
-  interval: Interval;
-  timezone: string;
-  groupBy?: Dimension | undefined;
-  /** Exact values per dimension; a list means any of them. `link` holds link ids. */
-  filters: Partial<Record<Dimension, string[]>>;
-  bots: BotFilter;
-  limit: number;
-}
+// The query's shape has a module of its own, so query-source.ts can read it without importing
+// this module back; it is re-exported here for the callers that ask this module for both.
+export { type BotFilter, DIMENSIONS, type Dimension, INTERVALS, type Interval, type StatsQuery } from './stats-query.ts';
 
 export interface StatsTotals {
   clicks: number;
