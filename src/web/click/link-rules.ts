@@ -12,7 +12,7 @@ import type { Visitor } from '../../links/rules/visitor.ts';
 import type { Platform } from '../platform/detect-platform.ts';
 import { chooseTarget } from './choose-target.ts';
 import type { CountryLookup } from './country-lookup.ts';
-import { requestHeader, requestIp } from '../visitor/visitor-address.ts';
+import { requestHeader } from '../visitor/visitor-address.ts';
 
 export interface LinkRulesDeps {
   visitorHash: VisitorHash;
@@ -37,6 +37,8 @@ export interface ClickFacts {
   query: Record<string, string>;
   /** Only a person's GET uses up a click: HEAD (unfurlers) and bots never do. */
   counts: boolean;
+  /** The client's full address (never queued as is): worked out once per click, by the route. */
+  ip: string;
 }
 
 const UNSET = Symbol('unset');
@@ -56,10 +58,10 @@ class ClickVisitor implements Visitor {
   #languages: readonly string[] | typeof UNSET = UNSET;
   #country: string | null | typeof UNSET = UNSET;
   #device: DeviceType | typeof UNSET = UNSET;
-  constructor(c: Context, deps: LinkRulesDeps, facts: ClickFacts, ip: string, nowMs: number) {
+  constructor(c: Context, deps: LinkRulesDeps, facts: ClickFacts, nowMs: number) {
     this.#c = c;
     this.#deps = deps;
-    this.ip = ip;
+    this.ip = facts.ip;
     this.nowMs = nowMs;
     this.platform = facts.platform;
     this.userAgent = facts.userAgent;
@@ -93,8 +95,7 @@ export function applyLinkRules(c: Context, deps: LinkRulesDeps, link: Link, fact
   let decision: Decision = { rule: null, variant: null, target: chooseTarget(link.targets, facts.platform) };
   if (link.rules !== null) {
     const compiled = compiledRulesOf(link.rules);
-    const ip = requestIp(c, deps.trustProxy);
-    const visitor = new ClickVisitor(c, deps, facts, ip, nowMs);
+    const visitor = new ClickVisitor(c, deps, facts, nowMs);
     decision = decide(compiled, { linkId: link.id, targets: link.targets, hash: deps.visitorHash }, visitor);
   }
 

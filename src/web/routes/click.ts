@@ -8,6 +8,7 @@ import { createRedirectBuilder } from '../click/redirect-url.ts';
 import { refererHost } from '../tracking/referer-host.ts';
 import type { WebMetrics } from '../metrics.ts';
 import { cachedLink, eventLine, type EventRouteDeps } from '../tracking/event-line.ts';
+import { requestIp } from '../visitor/visitor-address.ts';
 
 export interface ClickRouteDeps extends EventRouteDeps {
   metrics: Pick<WebMetrics, 'clickAnswered' | 'invalidAdId'>;
@@ -67,8 +68,10 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
       let target: string | undefined;
       let rule: string | undefined;
       let variant: string | undefined;
+      let ip: string | undefined;
       if (hasLinkRules(link)) {
-        const pending = applyLinkRules(c, rulesDeps, link, { platform, userAgent, query, counts: c.req.method === 'GET' });
+        ip = requestIp(c, deps.trustProxy);
+        const pending = applyLinkRules(c, rulesDeps, link, { platform, userAgent, query, counts: c.req.method === 'GET', ip });
         const ruled = pending instanceof Promise ? await pending : pending;
         // Outside the schedule or past the limit: expired_url, else the unknown-link answer.
         if (ruled.expired) return answer(link.expiredUrl ? redirect(link.expiredUrl) : notFound(), platform, 'expired');
@@ -85,7 +88,7 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
       const redirectUrl = buildRedirect(link, target, { clickId, slug: link.slug, campaign: link.campaign, platform, adid: ids.adid, query });
       if (c.req.method !== 'GET') return answer(redirect(redirectUrl), platform, 'head');
 
-      const line = eventLine(c, deps, { link, platform, userAgent, query, ids }, {
+      const line = eventLine(c, deps, { link, platform, userAgent, query, ids, ip }, {
         topic: CLICK_TOPIC,
         type: CLICK_TYPE,
         params: (attr) =>

@@ -44,6 +44,8 @@ export interface Visit {
   userAgent: string;
   query: Record<string, string>;
   ids: AdIds;
+  /** The client's full address, when the route already worked it out (for link rules). */
+  ip?: string | undefined;
 }
 
 export interface EventKind {
@@ -66,7 +68,7 @@ export function eventLine(
 ): string {
   const { link, platform, query, ids } = visit;
   reportRejectedIds(ids, deps.metrics);
-  const { ip, privacy } = visitorAddress(c, deps.trustProxy, deps.ipPrivacy ?? 'off');
+  const { ip, privacy } = visitorAddress(c, deps.trustProxy, deps.ipPrivacy ?? 'off', visit.ip);
   const ts = Math.floor(deps.nowMs() / 1000);
   const params = event.params(attribution({ ids, query, ip, platform, tsSeconds: ts, link, privacy }));
   return encodeLineWithParams({ ip, ts, topic: event.topic, type: event.type, userAgent: visit.userAgent }, params);

@@ -36,9 +36,10 @@ export function requestIp(c: Context, trustProxy: number): string {
   return addressOf(c, incoming(c), trustProxy);
 }
 
-export function visitorAddress(c: Context, trustProxy: number, ipPrivacy: IpPrivacy): VisitorAddress {
+/** `knownIp`: the full address when the caller already worked it out (a ruled click has). */
+export function visitorAddress(c: Context, trustProxy: number, ipPrivacy: IpPrivacy, knownIp?: string): VisitorAddress {
   const raw = incoming(c);
-  const ip = addressOf(c, raw, trustProxy);
+  const ip = knownIp ?? addressOf(c, raw, trustProxy);
   const privacy = wantsPrivacy(ipPrivacy, header(c, raw, 'sec-gpc'), header(c, raw, 'dnt'));
   return privacy ? { ip: truncateIp(ip), privacy } : { ip, privacy };
 }
