@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOTS, signInToAdmin } from '../support/chromium.ts';
 import { createDb } from '../../src/db/client.ts';
 import { foldEvents } from '../../src/stats/fold.ts';
 import { insertLink, testDatabaseUrl, testRedisUrl, testSql, uniqueKey } from '../support/fixtures.ts';
@@ -17,7 +17,7 @@ describe('link statistics in a real browser', () => {
   let context: BrowserContext;
   let page: Page;
   let linkId: number;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     const link = await insertLink(client, { campaign: 'browser-stats', network: 'tiktok' });
@@ -45,14 +45,8 @@ describe('link statistics in a real browser', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' || /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
-    await page.goto(`${web.url}/admin/login`);
-    await page.getByLabel('API key').fill(API_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${web.url}/admin/links`);
+    problems = collectPageProblems(page);
+    await signInToAdmin(page, web.url, API_KEY);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -99,12 +93,9 @@ describe('link statistics in a real browser', () => {
     const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, timezoneId: 'Asia/Tokyo', storageState: await context.storageState() });
     try {
       const phone = await phoneContext.newPage();
-      phone.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
+      collectPageProblems(phone, { into: problems });
       await phone.goto(`${web.url}/admin/links/${linkId}`);
       await expect.poll(() => phone.locator('.stats h2').textContent()).toContain('Asia/Tokyo');
-      await phone.screenshot({ path: `${SCREENSHOTS}stats-phone-link.png`, fullPage: true });
       expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await phone.screenshot({ path: `${SCREENSHOTS}stats-phone-link.png`, fullPage: true });
       await phone.goto(`${web.url}/admin/dashboard`);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
 import { IPHONE_UA, TARGETS, testDatabaseUrl, testRedisUrl, uniqueKey, uniqueSlug } from '../../support/fixtures.ts';
 import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
 import { makeTestCertificates, type TestCertificates } from '../../support/tls.ts';
@@ -16,7 +16,7 @@ describe('admin UI in a real browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const cspViolations: string[] = [];
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     web = await startWebProcess({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY });
@@ -33,9 +33,7 @@ describe('admin UI in a real browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.url });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    cspViolations = collectPageProblems(page, { cspOnly: true });
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOTS, signInToAdmin } from '../../support/chromium.ts';
 import { DESKTOP_UA, TARGETS, testDatabaseUrl, testRedisUrl, uniqueKey, uniqueSlug } from '../../support/fixtures.ts';
 import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
 
@@ -12,7 +12,7 @@ describe('rules editor and "test this link" in a real browser', () => {
   let page: Page;
   let linkId: number;
   const slug = uniqueSlug('rules-ui');
-  const cspViolations: string[] = [];
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     web = await startWebProcess({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY });
@@ -24,13 +24,8 @@ describe('rules editor and "test this link" in a real browser', () => {
     linkId = ((await res.json()) as { id: number }).id;
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    await page.goto(`${web.url}/admin/login`);
-    await page.getByLabel('API key').fill(API_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${web.url}/admin/links`);
+    cspViolations = collectPageProblems(page, { cspOnly: true });
+    await signInToAdmin(page, web.url, API_KEY);
   });
   afterAll(async () => {
     await browser?.close();

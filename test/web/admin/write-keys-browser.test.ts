@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOTS, signInToAdmin } from '../../support/chromium.ts';
 import { testDatabaseUrl, testRedisUrl, uniqueKey } from '../../support/fixtures.ts';
 import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
 
@@ -10,7 +10,7 @@ describe('write keys page in a real browser', () => {
   let web: RunningProcess & { url: string };
   let browser: Browser;
   let page: Page;
-  const cspViolations: string[] = [];
+  let cspViolations: string[] = [];
   const appName = `Browser app ${Date.now()}`;
   let key = '';
 
@@ -19,9 +19,7 @@ describe('write keys page in a real browser', () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    cspViolations = collectPageProblems(page, { cspOnly: true });
     // The revoke button asks first (admin.js); the person says yes.
     page.on('dialog', (dialog) => void dialog.accept());
   });
@@ -38,10 +36,7 @@ describe('write keys page in a real browser', () => {
     });
 
   it('creates a write key and shows it once', async () => {
-    await page.goto(`${web.url}/admin/login`);
-    await page.getByLabel('API key').fill(API_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${web.url}/admin/links`);
+    await signInToAdmin(page, web.url, API_KEY);
     await page.getByRole('link', { name: 'Write keys' }).click();
     await page.waitForURL(`${web.url}/admin/write-keys`);
     await page.getByLabel('App name').fill(appName);

@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IPHONE_UA, TARGETS, testDatabaseUrl, testRedisUrl, uniqueKey, uniqueSlug } from '../../support/fixtures.ts';
-import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
-import { TEST_API_KEY } from './api-client.ts';
-
-type WebProcess = RunningProcess & { url: string };
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IPHONE_UA, TARGETS, uniqueSlug } from '../../support/fixtures.ts';
+import { callApi, twoWebProcesses, type WebProcess } from '../../support/web-pair.ts';
 
 const PROPAGATION_LIMIT_MS = 1_000;
 
@@ -24,29 +21,17 @@ async function timeUntil(read: () => Promise<unknown>, expected: unknown, limitM
   }
 }
 
-async function api(web: WebProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${web.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (res.status === 204 ? null : await res.json()) as any };
-}
-
 describe('link changes reach every web process', () => {
   let a: WebProcess;
   let b: WebProcess;
 
-  beforeAll(async () => {
-    const env = { DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY: TEST_API_KEY, LOG_LEVEL: 'info' };
-    [a, b] = await Promise.all([startWebProcess(env), startWebProcess(env)]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+  const pair = twoWebProcesses();
+  beforeAll(() => {
+    ({ a, b } = pair);
   });
 
   it(`serves an update made through one process from the other's cache within ${PROPAGATION_LIMIT_MS} ms`, async () => {
-    const created = await api(a, 'POST', '/links', { slug: uniqueSlug('spread'), targets: TARGETS });
+    const created = await callApi(a, 'POST', '/links', { slug: uniqueSlug('spread'), targets: TARGETS });
     expect(created.status).toBe(201);
     const { id, slug } = created.body;
     // Both processes now hold the link in their caches (TTL 60 s).
@@ -54,19 +39,19 @@ describe('link changes reach every web process', () => {
     expect(await iphoneTarget(b, slug)).toBe(TARGETS.ios);
 
     const moved = 'https://apps.apple.com/app/id999999999';
-    expect((await api(a, 'PATCH', `/links/${id}`, { targets: { ios: moved } })).status).toBe(200);
+    expect((await callApi(a, 'PATCH', `/links/${id}`, { targets: { ios: moved } })).status).toBe(200);
     const elapsed = await timeUntil(() => iphoneTarget(b, slug), moved, PROPAGATION_LIMIT_MS);
     expect(elapsed).toBeLessThan(PROPAGATION_LIMIT_MS);
     expect(await iphoneTarget(a, slug)).toBe(moved);
   });
 
   it(`stops redirecting a deleted link in every process within ${PROPAGATION_LIMIT_MS} ms`, async () => {
-    const created = await api(b, 'POST', '/links', { slug: uniqueSlug('gone'), targets: TARGETS });
+    const created = await callApi(b, 'POST', '/links', { slug: uniqueSlug('gone'), targets: TARGETS });
     const { slug } = created.body;
     expect(await iphoneTarget(a, slug)).toBe(TARGETS.ios);
     expect(await iphoneTarget(b, slug)).toBe(TARGETS.ios);
 
-    expect((await api(b, 'DELETE', `/links/${slug}`)).status).toBe(204);
+    expect((await callApi(b, 'DELETE', `/links/${slug}`)).status).toBe(204);
     const elapsed = await timeUntil(() => iphoneTarget(a, slug), 404, PROPAGATION_LIMIT_MS);
     expect(elapsed).toBeLessThan(PROPAGATION_LIMIT_MS);
     expect(await iphoneTarget(b, slug)).toBe(404);

@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP_UA, IPHONE_UA, TARGETS, testDatabaseUrl, testRedisUrl, uniqueKey, uniqueSlug } from '../../support/fixtures.ts';
-import { startWebProcess, type RunningProcess } from '../../support/processes.ts';
-import { TEST_API_KEY } from '../api/api-client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP_UA, IPHONE_UA, TARGETS, uniqueSlug } from '../../support/fixtures.ts';
+import { callApi, twoWebProcesses, type WebProcess } from '../../support/web-pair.ts';
 
-type WebProcess = RunningProcess & { url: string };
 const EXPIRED = 'https://example.com/expired';
 const PROPAGATION_LIMIT_MS = 1_000;
-
-async function api(web: WebProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${web.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
 
 async function location(web: WebProcess, slug: string, headers: Record<string, string> = {}): Promise<string | number> {
   const res = await fetch(`${web.url}/t/click/${slug}`, { redirect: 'manual', headers: { 'user-agent': DESKTOP_UA, ...headers } });
@@ -25,17 +14,14 @@ async function location(web: WebProcess, slug: string, headers: Record<string, s
 describe('link rules across two web processes', () => {
   let a: WebProcess;
   let b: WebProcess;
-  beforeAll(async () => {
-    const env = { DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_QUEUE_KEY: uniqueKey(), API_KEY: TEST_API_KEY, LOG_LEVEL: 'info' };
-    [a, b] = await Promise.all([startWebProcess(env), startWebProcess(env)]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+  const pair = twoWebProcesses();
+  beforeAll(() => {
+    ({ a, b } = pair);
   });
 
   it('max_clicks holds across both processes under concurrent clicks (overshoot measured)', async () => {
     const max = 100;
-    const created = await api(a, 'POST', '/links', { slug: uniqueSlug('limit'), targets: TARGETS, store_params: false, max_clicks: max, expired_url: EXPIRED });
+    const created = await callApi(a, 'POST', '/links', { slug: uniqueSlug('limit'), targets: TARGETS, store_params: false, max_clicks: max, expired_url: EXPIRED });
     expect(created.status).toBe(201);
     const { slug } = created.body;
     // 512 clicks, 256 on each process, 32 in flight on each at any time.
@@ -54,7 +40,7 @@ describe('link rules across two web processes', () => {
 
   it(`a rule change reaches every web process within ${PROPAGATION_LIMIT_MS} ms`, async () => {
     const rules = [{ name: 'german', when: { languages: ['de'] }, target: 'https://de.example/one' }];
-    const created = await api(a, 'POST', '/links', { slug: uniqueSlug('rules'), targets: TARGETS, rules });
+    const created = await callApi(a, 'POST', '/links', { slug: uniqueSlug('rules'), targets: TARGETS, rules });
     expect(created.status).toBe(201);
     const { id, slug } = created.body;
     const german = { 'accept-language': 'de-DE' };
@@ -62,7 +48,7 @@ describe('link rules across two web processes', () => {
     expect(await location(b, slug, german)).toBe('https://de.example/one');
 
     const changed = [{ ...rules[0], target: 'https://de.example/two' }];
-    expect((await api(b, 'PATCH', `/links/${id}`, { rules: changed })).status).toBe(200);
+    expect((await callApi(b, 'PATCH', `/links/${id}`, { rules: changed })).status).toBe(200);
     const started = performance.now();
     const seen = { a: Infinity, b: Infinity };
     while ((seen.a === Infinity || seen.b === Infinity) && performance.now() - started < PROPAGATION_LIMIT_MS * 3) {

@@ -6,7 +6,7 @@ import { statsTopics } from '../../../src/config/stats.ts';
 import { createStatsConsumer, loadOffsets, type StatsConsumer } from '../../../src/stats/consumer.ts';
 import { createStatsMetrics } from '../../../src/stats/metrics.ts';
 import { queryRows } from '../../../src/stats/sql-rows.ts';
-import { launchChromium, SCREENSHOTS } from '../../support/chromium.ts';
+import { collectPageProblems, launchChromium, SCREENSHOTS, signInToAdmin } from '../../support/chromium.ts';
 import { insertLink, pushLines, silentLogger, testDatabaseUrl, testRedis, testRedisUrl, testSql, uniqueKey } from '../../support/fixtures.ts';
 import { readTopicUntil, uniqueKafkaPrefix } from '../../support/kafka-consumer.ts';
 import { startProcess, startWebProcess, type RunningProcess } from '../../support/processes.ts';
@@ -144,15 +144,8 @@ describe('conversions end to end (Redis, worker, Kafka, stats consumer, admin UI
     running.push(web);
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
-    await page.goto(`${web.url}/admin/login`);
-    await page.getByLabel('API key').fill(API_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${web.url}/admin/links`);
+    const problems = collectPageProblems(page);
+    await signInToAdmin(page, web.url, API_KEY);
 
     const [spring] = links;
     const want = expected.get(spring!.id)!;
