@@ -19,7 +19,7 @@ Commands:
   update <id|slug> [fields]     an empty value clears a field or a target: --ios ''
   delete <id|slug>              soft delete: the link stops redirecting, its slug stays reserved
   restore <id|slug>             undoes a delete: the link redirects again (list --deleted finds it)
-  stats <id|slug>               clicks over time: [--from --to --interval --group-by --timezone --bots] (stats --help)
+  stats <id|slug>               clicks or conversions over time: [--from --to --interval --group-by --timezone --bots --metric --event] (stats --help)
   write-keys list               the apps' keys for sending events (/v1/track, /v1/batch)
   write-keys create --name NAME --platform ios|android|web|server
                                 prints the new key this once: only its hash is stored

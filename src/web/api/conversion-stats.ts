@@ -3,6 +3,7 @@ import { CONVERSION_DIMENSIONS, queryConversions, type ConversionResult } from '
 import type { Database } from '../../db/client.ts';
 import type { ParsedQuery } from '../../stats/query-input.ts';
 import { DIMENSIONS, INTERVALS, type StatsQuery } from '../../stats/query.ts';
+import { eventsOf } from '../../stats/conversion-input.ts';
 
 const rate = z.number().nullable().meta({ description: 'Attributed conversions / human clicks (0.25 = 25%); null without clicks' });
 
@@ -37,23 +38,6 @@ export const ConversionStatsResponse = z
       .meta({ description: 'Click-to-event time per network (ask event=install for click-to-install): many under 10 s hint at click injection, a flat spread over days at click flooding' }),
   })
   .openapi('ConversionStats');
-
-const CLICK_ONLY = DIMENSIONS.filter((d) => !(CONVERSION_DIMENSIONS as readonly string[]).includes(d));
-
-/** The field a conversions query cannot take, if any. */
-export function conversionQueryProblem(input: ParsedQuery): { field: string; message: string } | undefined {
-  for (const dim of CLICK_ONLY) {
-    if (input[dim]) return { field: dim, message: 'is not kept for conversions; filter by link, campaign, network, platform or country' };
-  }
-  if (input.group_by && !(CONVERSION_DIMENSIONS as readonly string[]).includes(input.group_by)) {
-    return { field: 'group_by', message: `must be one of ${CONVERSION_DIMENSIONS.join(', ')} with metric=conversions` };
-  }
-  return undefined;
-}
-
-export function eventsOf(input: ParsedQuery): string[] | undefined {
-  return input.event ? input.event.split(',').map((e) => e.trim()).filter((e) => e !== '') : undefined;
-}
 
 export async function conversionStats(db: Database, query: StatsQuery, input: ParsedQuery) {
   const events = eventsOf(input);

@@ -6,7 +6,8 @@ import { DIMENSIONS, INTERVALS, queryStats, type Dimension, type StatsResult } f
 import { buildStatsQuery, statsQuerySchema } from '../../stats/query-input.ts';
 import { problemsBody, validationBody } from './api-errors.ts';
 import { denied, problem } from './openapi-parts.ts';
-import { conversionQueryProblem, conversionsCsv, conversionStats, ConversionStatsResponse } from './conversion-stats.ts';
+import { conversionsCsv, conversionStats, ConversionStatsResponse } from './conversion-stats.ts';
+import { conversionQueryProblem } from '../../stats/conversion-input.ts';
 
 const StatsResponse = z
   .object({
