@@ -43,8 +43,9 @@ function startStats(env: Record<string, string>) {
 
 /**
  * A stats process restarted whenever it dies on its own, as Heroku restarts a crashed
- * dyno: postgres.js 3.4.9 can crash the process when a connection drops mid-write
- * (porsager/postgres#1154, #1208), and the counts must stay exact across that too.
+ * dyno: postgres.js 3.4.9 crashed the process when a connection dropped inside a
+ * transaction (porsager/postgres#1154, #1208; mended at install now, test/db), and the
+ * counts must stay exact across any crash too.
  */
 async function supervisedStats(env: Record<string, string>, restarts: { count: number }) {
   const slot: { proc: RunningProcess; killing: boolean } = { proc: await startStats(env), killing: false };
