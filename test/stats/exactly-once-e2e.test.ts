@@ -12,9 +12,9 @@ import { startProcess, startWebProcess, type RunningProcess } from '../support/p
 import { createStatsTopics, waitFor } from './kafka-helpers.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
-// The issue asks for 50,000 clicks; on this 2-core machine shared with other agents the
-// suite uses CLICKS (20,000 by default) per scenario. STATS_E2E_CLICKS=50000 runs the full size.
-const CLICKS = Number(process.env.STATS_E2E_CLICKS ?? 20_000);
+// The issue's 50,000 clicks per scenario (about 50 s each on the 2-core machine);
+// STATS_E2E_CLICKS sets another count for a quicker look.
+const CLICKS = Number(process.env.STATS_E2E_CLICKS ?? 50_000);
 const OUTAGE_MS = 10_000;
 const client = testSql();
 const db = createDb(client);
@@ -248,10 +248,14 @@ describe('exactly once, end to end: web → Redis → worker → Kafka → stats
   it(`counts ${CLICKS} clicks exactly, per link and dimension, through a worker and a stats consumer SIGKILLed and a 10 s Postgres outage`, async () => {
     const { sent, other, redelivered, crashes } = await scenario(1);
     console.log(`one consumer: ${sent} clicks answered 302 (others: ${JSON.stringify(other)}), ${redelivered} delivered twice by the worker, ${crashes} stats crash(es) restarted, all counted once`);
+    // The stats process rides out the outage: no exit of its own (postgres.js's crash is mended, test/db).
+    expect(crashes).toBe(0);
   }, 600_000);
 
   it(`counts ${CLICKS} clicks exactly with two stats consumers splitting the partitions, one of them SIGKILLed`, async () => {
     const { sent, other, redelivered, crashes } = await scenario(2);
     console.log(`two consumers: ${sent} clicks answered 302 (others: ${JSON.stringify(other)}), ${redelivered} delivered twice by the worker, ${crashes} stats crash(es) restarted, all counted once`);
+    // The stats process rides out the outage: no exit of its own (postgres.js's crash is mended, test/db).
+    expect(crashes).toBe(0);
   }, 600_000);
 });
