@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CONVERSION_DIMENSIONS, queryConversions, type ConversionResult } from '../../stats/conversion-query.ts';
+import { queryConversions, type ConversionResult } from '../../stats/conversion-query.ts';
 import type { Database } from '../../db/client.ts';
 import type { ParsedQuery } from '../../stats/query-input.ts';
 import { DIMENSIONS, INTERVALS, type StatsQuery } from '../../stats/query.ts';

@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { acceptedLanguages } from '../../links/rules/accept-language.ts';
 import { explainLink, type ExplainDeps } from '../../links/rules/explain-link.ts';
 import type { LinkStore } from '../../links/link-store.ts';
-import { errorSchema, validationBody } from './api-errors.ts';
-import { denied } from './openapi-parts.ts';
+import { errorSchema, } from './api-errors.ts';
+import { apiRouter, denied } from './openapi-parts.ts';
 
 /** The described visitor, as query parameters; shared with the admin UI's "test this link" form. */
 export const explainQuerySchema = z.object({
@@ -87,11 +87,7 @@ export function describedVisitor(q: ExplainQuery, nowMs: number) {
 }
 
 export function createExplainRoutes(store: LinkStore, deps: ExplainDeps, nowMs: () => number): OpenAPIHono {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationBody(result.error), 400);
-    },
-  });
+  const app = apiRouter();
   app.openapi(explainRoute, async (c) => {
     const ref = c.req.valid('param').id;
     const link = await store.find(ref);

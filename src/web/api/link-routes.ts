@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   createLinkSchema,
   linkSchema,
@@ -9,8 +9,7 @@ import {
 } from '../../links/link-schemas.ts';
 import type { LinkRecord, LinkStore } from '../../links/link-store.ts';
 import { AppError } from '../../shared/app-error.ts';
-import { validationBody } from './api-errors.ts';
-import { denied, json, problem, security } from './openapi-parts.ts';
+import { apiRouter, bodyRefusals, denied, json, problem, security } from './openapi-parts.ts';
 
 const Link = linkSchema.openapi('Link');
 const Warning = z
@@ -30,12 +29,6 @@ const LinkRef = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: 'The numeric id or the slug', example: '42' }),
 });
 
-/** What any route that takes a link as its body may answer besides success. */
-const bodyRefusals = {
-  400: problem('A field is invalid; the message names it'),
-  415: problem('The body is not sent as `Content-Type: application/json`'),
-  ...denied,
-};
 
 const listRoute = createRoute({
   method: 'get',
@@ -101,12 +94,7 @@ const restoreRoute = createRoute({
 const saved = (link: LinkRecord) => ({ ...toLinkJson(link), warnings: targetWarnings(link.targets) });
 
 export function createLinkRoutes(store: LinkStore): OpenAPIHono {
-  const app = new OpenAPIHono({
-    // Every 400 names the field, in the same words the admin UI and the CLI use.
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationBody(result.error), 400);
-    },
-  });
+  const app = apiRouter();
 
   app.openapi(listRoute, async (c) => {
     const page = await store.list(c.req.valid('query'));

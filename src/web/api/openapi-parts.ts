@@ -1,5 +1,5 @@
-import type { z } from '@hono/zod-openapi';
-import { errorSchema } from './api-errors.ts';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
+import { errorSchema, validationBody } from './api-errors.ts';
 
 // The pieces every `/api/v1` route's OpenAPI description shares, declared once.
 
@@ -16,3 +16,19 @@ export const denied = {
   },
   503: problem('API_KEY is not set on the server'),
 };
+
+/** What any route that takes a JSON body may answer besides success. */
+export const bodyRefusals = {
+  400: problem('A field is invalid; the message names it'),
+  415: problem('The body is not sent as `Content-Type: application/json`'),
+  ...denied,
+};
+
+/** A router for `/api/v1` routes: every 400 names the field, in the same words the admin UI and the CLI use. */
+export function apiRouter(): OpenAPIHono {
+  return new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationBody(result.error), 400);
+    },
+  });
+}

@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Database } from '../../db/client.ts';
 import type { LinkStore } from '../../links/link-store.ts';
 import { DIMENSIONS, INTERVALS, queryStats, type Dimension, type StatsResult } from '../../stats/query.ts';
 import { buildStatsQuery, statsQuerySchema } from '../../stats/query-input.ts';
-import { problemsBody, validationBody } from './api-errors.ts';
-import { denied, problem } from './openapi-parts.ts';
+import { problemsBody, } from './api-errors.ts';
+import { apiRouter, denied, problem } from './openapi-parts.ts';
 import { conversionsCsv, conversionStats, ConversionStatsResponse } from './conversion-stats.ts';
 import { conversionQueryProblem } from '../../stats/conversion-input.ts';
 
@@ -58,11 +58,7 @@ export function toCsv(result: StatsResult, groupBy: Dimension | undefined): stri
 
 /** `GET /stats`; the API key guard is applied by the caller. */
 export function createStatsRoutes(deps: { db: Database; linkStore: LinkStore; now?: () => Date }): OpenAPIHono {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationBody(result.error), 400);
-    },
-  });
+  const app = apiRouter();
   app.openapi(statsRoute, async (c: Context) => {
     const input = statsQuerySchema.parse(c.req.query());
     const built = await buildStatsQuery(input, (ref) => deps.linkStore.find(ref), deps.now?.() ?? new Date());

@@ -1,8 +1,7 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { WriteKeyStore } from '../../write-keys/write-key-store.ts';
 import { createdWriteKeySchema, createWriteKeySchema, toWriteKeyJson, writeKeySchema } from '../../write-keys/write-key-schemas.ts';
-import { validationBody } from './api-errors.ts';
-import { denied, json, problem, security } from './openapi-parts.ts';
+import { apiRouter, bodyRefusals, denied, json, problem, security } from './openapi-parts.ts';
 
 const WriteKeyList = z.object({ data: z.array(writeKeySchema) }).openapi('WriteKeyList');
 const KeyRef = z.object({
@@ -27,9 +26,7 @@ const createKeyRoute = createRoute({
   request: { body: { ...json(createWriteKeySchema, 'The app the key is for'), required: true } },
   responses: {
     201: json(createdWriteKeySchema, 'Created; `key` is shown this once'),
-    400: problem('A field is invalid; the message names it'),
-    415: problem('The body is not sent as `Content-Type: application/json`'),
-    ...denied,
+    ...bodyRefusals,
   },
 });
 
@@ -45,11 +42,7 @@ const revokeRoute = createRoute({
 
 /** `/api/v1/write-keys`; `onRevoked` lets the event path forget the key at once. */
 export function createWriteKeyRoutes(store: WriteKeyStore, onRevoked: () => void = () => {}): OpenAPIHono {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationBody(result.error), 400);
-    },
-  });
+  const app = apiRouter();
   app.openapi(listRoute, async (c) => c.json({ data: (await store.list()).map(toWriteKeyJson) }, 200));
   app.openapi(createKeyRoute, async (c) => {
     const { record, key } = await store.create(c.req.valid('json'));
