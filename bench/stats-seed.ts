@@ -72,12 +72,13 @@ export async function seedStatsClicks(db: Database, opts: { clicks: number; link
       select 0, hour, link_id, coalesce(sum(count) filter (where kind = 1 and not bot), 0), coalesce(sum(count) filter (where kind = 2 and not bot), 0),
         coalesce(sum(count) filter (where kind = 1 and bot), 0), coalesce(sum(count) filter (where kind = 2 and bot), 0)
       from stats_hourly group by 2, 3 order by 2, 3`);
-    for (let level = 1; level < LINK_BLOCK_LEVELS; level++) {
+    for (const [i, level] of LINK_BLOCK_LEVELS.entries()) {
+      if (i === 0) continue;
       const seconds = 3600 * 2 ** level;
       await db.execute(sql`insert into stats_link_blocks (level, start, link_id, clicks, impressions, bot_clicks, bot_impressions)
         select ${level}, to_timestamp(extract(epoch from start)::bigint - extract(epoch from start)::bigint % ${seconds}), link_id,
           sum(clicks), sum(impressions), sum(bot_clicks), sum(bot_impressions)
-        from stats_link_blocks where level = ${level - 1} group by 2, 3 order by 2, 3`);
+        from stats_link_blocks where level = ${LINK_BLOCK_LEVELS[i - 1]} group by 2, 3 order by 2, 3`);
     }
   }
   if (await isEmpty(db, 'stats_dims_hourly')) {

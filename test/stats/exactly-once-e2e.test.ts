@@ -170,7 +170,7 @@ async function clicksPerLink(linkIds: number[]): Promise<{ levels: Record<string
   );
   const hourly = await queryRows<{ link_id: string; n: string }>(db, sql`select link_id::text, sum(count)::text as n from stats_hourly where kind = 1 and link_id in (${ids}) group by 1`);
   const asRecord = (rows: { link_id: string; n: string }[]) => Object.fromEntries(rows.map((r) => [r.link_id, Number(r.n)]));
-  const levels = Array.from({ length: LINK_BLOCK_LEVELS }, (_, level) => asRecord(blocks.filter((r) => r.level === level)));
+  const levels = LINK_BLOCK_LEVELS.map((level) => asRecord(blocks.filter((r) => r.level === level)));
   return { levels, hourly: asRecord(hourly) };
 }
 
