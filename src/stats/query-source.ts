@@ -10,8 +10,8 @@ import type { Dimension, StatsQuery } from './stats-query.ts';
  *
  * - no link filter, and at most one other dimension that is both filter and group:
  *   `stats_dims_hourly` (a few hundred rows an hour, whatever the number of links);
- * - the top links without other filters: `stats_link_blocks`, the aligned blocks of hours
- *   whose union is the period (exact in any time zone: a day in Tokyo is not a UTC day);
+ * - the top links without other filters: `stats_link_blocks`, aligned blocks of hours whose
+ *   signed sum is the period (exact in any time zone: a day in Tokyo is not a UTC day);
  * - anything else (a link filter, or two dimensions): `stats_hourly`, whose key starts
  *   with the link.
  */
@@ -58,9 +58,9 @@ function dimsSource(q: StatsQuery, dim: Dimension | undefined): SQL {
 }
 
 /**
- * Per-link counts over the period from `stats_link_blocks`: the blocks that cover exactly its
- * hours (link-blocks.ts), about ten per link for 30 days in any time zone. `hour` is the
- * block's start, so this source serves groups only.
+ * Per-link counts over the period from `stats_link_blocks`: the blocks whose signed sum is
+ * exactly its hours (link-blocks.ts), about ten per link for 30 days in any time zone. `hour`
+ * is the block's start, so this source serves groups only.
  */
 export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonly number[]): SQL {
   const blocks = blockCover(q.from, q.to);
@@ -68,9 +68,11 @@ export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonl
     return sql`select null::timestamptz as hour, 0::bigint as value, 0::bigint as clicks, 0::bigint as impressions, 0::bigint as bot_clicks, 0::bigint as bot_impressions where false`;
   }
   // A join with the list of blocks: one index range of the key (level, start, link_id) each.
-  const cover = sql.join(blocks.map((b) => sql`(${b.level}::smallint, ${iso(b.start)})`), sql`, `);
-  return sql`select l.start as hour, l.link_id as value, l.clicks, l.impressions, l.bot_clicks, l.bot_impressions
-    from (values ${cover}) as c(level, start) join stats_link_blocks l on l.level = c.level and l.start = c.start
+  // Some blocks are subtracted (sign -1): the sums come out exact.
+  const cover = sql.join(blocks.map((b) => sql`(${b.level}::smallint, ${iso(b.start)}, ${b.sign}::int)`), sql`, `);
+  return sql`select l.start as hour, l.link_id as value, c.sign * l.clicks as clicks, c.sign * l.impressions as impressions,
+      c.sign * l.bot_clicks as bot_clicks, c.sign * l.bot_impressions as bot_impressions
+    from (values ${cover}) as c(level, start, sign) join stats_link_blocks l on l.level = c.level and l.start = c.start
     ${linkIds ? sql`where ${inList(sql`l.link_id`, linkIds.map(String), true)}` : sql``}`;
 }
 
