@@ -153,5 +153,6 @@ if (!only || only === 'stats-query') {
   console.log(`  filled in ${q.fillSeconds.toFixed(0)} s: ${fmt(q.rows.hourly)} rollup rows, ${fmt(q.rows.visitors)} visitor rows, ${fmt(q.rows.events)} dedupe rows`);
   console.log(`  one link, 30 days daily, grouped by country:   p50 ${q.linkByCountry.p50} ms  p95 ${q.linkByCountry.p95} ms`);
   console.log(`  dashboard, all links, 30 days in Asia/Tokyo (totals, series, top links, campaigns, networks, countries):   p50 ${q.dashboard.p50} ms  p95 ${q.dashboard.p95} ms`);
+  console.log(`  the same dashboard ending at each hour of a day in turn:   p50 ${q.dashboardAnyHour.p50} ms  p95 ${q.dashboardAnyHour.p95} ms  max ${q.dashboardAnyHour.max} ms`);
   console.log(`  link list, 50 links' clicks in 24 h and 30 days:   p50 ${q.linkList.p50} ms  p95 ${q.linkList.p95} ms`);
 }

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { LINK_BLOCK_LEVELS } from './link-blocks.ts';
 import { boolArray, numberArray, textArray } from './pg-array.ts';
 import { queryRows, type Executor } from './sql-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
@@ -43,10 +44,19 @@ function batchStatement(events: readonly StatsEvent[]): SQL {
       select link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count(*) from ev
       group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
       on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count
-    ), link_daily as (
-      insert into stats_link_daily (day, link_id, clicks, impressions, bot_clicks, bot_impressions)
-      select (hour at time zone 'UTC')::date, link_id, ${COUNTS} from ev group by 1, 2 order by 2, 1
-      on conflict on constraint stats_link_daily_pk do update set ${ADD_COUNTS('stats_link_daily')}
+    ), link_hours as (
+      -- int counts: their sums below are bigint, where sums of bigint would be numeric (several times slower).
+      select link_id, ts - ts % 3600 as hour_s, count(*) filter (where kind = 1 and not bot)::int as clicks, count(*) filter (where kind = 2 and not bot)::int as impressions,
+        count(*) filter (where kind = 1 and bot)::int as bot_clicks, count(*) filter (where kind = 2 and bot)::int as bot_impressions
+      from ev group by 1, 2
+    ), link_blocks as (
+      -- Each link-hour once per level, into the block of 2^level hours (since the epoch) that holds it.
+      insert into stats_link_blocks (level, start, link_id, clicks, impressions, bot_clicks, bot_impressions)
+      select b.level, to_timestamp(h.hour_s - h.hour_s % (3600::bigint << b.level)), h.link_id,
+        sum(h.clicks), sum(h.impressions), sum(h.bot_clicks), sum(h.bot_impressions)
+      from link_hours h cross join unnest(${sql.raw(`'{${LINK_BLOCK_LEVELS.join(',')}}'::int[]`)}) as b(level)
+      group by 1, 2, 3 order by 1, 2, 3
+      on conflict on constraint stats_link_blocks_pk do update set ${ADD_COUNTS('stats_link_blocks')}
     ), combos as (
       -- Events that differ only in their link, counted once before being spread per dimension.
       select hour, platform, country, device, os, browser, referrer, campaign, network, ${COUNTS} from ev

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { blockCover } from './link-blocks.ts';
 import type { Dimension, StatsQuery } from './stats-query.ts';
 
 /**
@@ -9,9 +10,8 @@ import type { Dimension, StatsQuery } from './stats-query.ts';
  *
  * - no link filter, and at most one other dimension that is both filter and group:
  *   `stats_dims_hourly` (a few hundred rows an hour, whatever the number of links);
- * - the top links without other filters: `stats_link_daily` for the whole UTC days inside
- *   the period, `stats_hourly` for the hours before and after them (a day in Tokyo is not
- *   a UTC day; the hours keep the answer exact);
+ * - the top links without other filters: `stats_link_blocks`, aligned blocks of hours whose
+ *   signed sum is the period (exact in any time zone: a day in Tokyo is not a UTC day);
  * - anything else (a link filter, or two dimensions): `stats_hourly`, whose key starts
  *   with the link.
  */
@@ -57,30 +57,29 @@ function dimsSource(q: StatsQuery, dim: Dimension | undefined): SQL {
       ${values && values.length > 0 ? sql`and ${inList(sql`d.value`, values, false)}` : sql``}`;
 }
 
-const DAY_MS = 86_400_000;
-
-/** Per-link counts over the period: whole UTC days from `stats_link_daily`, the rest from `stats_hourly`. */
+/**
+ * Per-link counts over the period from `stats_link_blocks`: the blocks whose signed sum is
+ * exactly its hours (link-blocks.ts), about ten per link for 30 days in any time zone. `hour`
+ * is the block's start, so this source serves groups only.
+ */
 export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonly number[]): SQL {
-  const firstDay = new Date(Math.ceil(q.from.getTime() / DAY_MS) * DAY_MS);
-  const endDay = new Date(Math.floor(q.to.getTime() / DAY_MS) * DAY_MS);
-  const links = (column: string) => (linkIds ? sql`and ${inList(sql.raw(column), linkIds.map(String), true)}` : sql``);
-  const hourly = (from: Date, to: Date) => sql`select h.hour, h.link_id as value,
-      case when h.kind = 1 and not h.bot then h.count else 0 end as clicks, case when h.kind = 2 and not h.bot then h.count else 0 end as impressions,
-      case when h.kind = 1 and h.bot then h.count else 0 end as bot_clicks, case when h.kind = 2 and h.bot then h.count else 0 end as bot_impressions
-    from stats_hourly h where h.hour >= ${iso(from)} and h.hour < ${iso(to)} ${links('h.link_id')}`;
-  if (firstDay >= endDay) return hourly(q.from, q.to);
-  const days = sql`select (l.day::timestamp at time zone 'UTC') as hour, l.link_id as value, l.clicks, l.impressions, l.bot_clicks, l.bot_impressions
-    from stats_link_daily l where l.day >= ${firstDay.toISOString().slice(0, 10)}::date and l.day < ${endDay.toISOString().slice(0, 10)}::date ${links('l.link_id')}`;
-  const edges: SQL[] = [];
-  if (q.from < firstDay) edges.push(hourly(q.from, firstDay));
-  if (endDay < q.to) edges.push(hourly(endDay, q.to));
-  return sql.join([days, ...edges], sql` union all `);
+  const blocks = blockCover(q.from, q.to);
+  if (blocks.length === 0) {
+    return sql`select null::timestamptz as hour, 0::bigint as value, 0::bigint as clicks, 0::bigint as impressions, 0::bigint as bot_clicks, 0::bigint as bot_impressions where false`;
+  }
+  // A join with the list of blocks: one index range of the key (level, start, link_id) each.
+  // Some blocks are subtracted (sign -1): the sums come out exact.
+  const cover = sql.join(blocks.map((b) => sql`(${b.level}::smallint, ${iso(b.start)}, ${b.sign}::int)`), sql`, `);
+  return sql`select l.start as hour, l.link_id as value, c.sign * l.clicks as clicks, c.sign * l.impressions as impressions,
+      c.sign * l.bot_clicks as bot_clicks, c.sign * l.bot_impressions as bot_impressions
+    from (values ${cover}) as c(level, start, sign) join stats_link_blocks l on l.level = c.level and l.start = c.start
+    ${linkIds ? sql`where ${inList(sql`l.link_id`, linkIds.map(String), true)}` : sql``}`;
 }
 
 /**
  * The source for one part of a query: `groupBy` is the dimension whose values come back as
  * `value` (none for the totals and the series). Sources without the hour of every count
- * (`stats_link_daily`) are only chosen for groups.
+ * (`stats_link_blocks`) are only chosen for groups.
  */
 export function statsSource(q: StatsQuery, groupBy: Dimension | undefined): SQL {
   const filtered = filteredDims(q);

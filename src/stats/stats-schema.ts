@@ -103,19 +103,20 @@ export const statsDimsHourly = pgTable(
 );
 
 /**
- * Per link and UTC day, the four counts: the link list's 30 days, and the interior days of
- * a top-links query (its first and last partial days come from `stats_hourly`).
+ * Per link and aligned block of 2^level hours (levels 0 to 9, see link-blocks.ts), the four
+ * counts: the top links and the link list read any period as at most two blocks per level
+ * and link (a 30-day dashboard about ten rows per link instead of 30 days and the edge hours).
+ * The key leads with the block, so a query reads each block's links as one index range.
  */
-export const statsLinkDaily = pgTable(
-  'stats_link_daily',
+export const statsLinkBlocks = pgTable(
+  'stats_link_blocks',
   {
-    day: date('day', { mode: 'string' }).notNull(),
+    level: smallint('level').notNull(),
+    start: timestamp('start', { withTimezone: true }).notNull(),
     linkId: bigint('link_id', { mode: 'number' }).notNull(),
     ...countColumns(),
   },
-  // The link list reads a few links' days (the key); the top links read every link's days
-  // of a period (BRIN: rows arrive in day order, and it costs the fold next to nothing).
-  (t) => [primaryKey({ name: 'stats_link_daily_pk', columns: [t.linkId, t.day] }), index('stats_link_daily_day_brin').using('brin', t.day)],
+  (t) => [primaryKey({ name: 'stats_link_blocks_pk', columns: [t.level, t.start, t.linkId] })],
 );
 
 /** The stats consumer's position per group, topic and partition: the next offset to fold. */

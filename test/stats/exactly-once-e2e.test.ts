@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { createDb } from '../../src/db/client.ts';
 import { statsTopics } from '../../src/config/stats.ts';
 import { loadOffsets } from '../../src/stats/consumer.ts';
+import { LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, insertLink, testDatabaseUrl, testRedisUrl, testSql, uniqueKey } from '../support/fixtures.ts';
 import { readTopicUntil, uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
@@ -160,13 +161,17 @@ async function countedByDimension(linkIds: number[]): Promise<Map<string, number
   return out;
 }
 
-/** Clicks per link in the per-link daily rollup and in the hourly rows: the same statement writes both. */
-async function clicksPerLink(linkIds: number[]): Promise<{ daily: Record<string, number>; hourly: Record<string, number> }> {
+/** Clicks per link in each level of the per-link blocks and in the hourly rows: the same statement writes both. */
+async function clicksPerLink(linkIds: number[]): Promise<{ levels: Record<string, number>[]; hourly: Record<string, number> }> {
   const ids = sql.join(linkIds.map((id) => sql`${id}`), sql`, `);
-  const daily = await queryRows<{ link_id: string; n: string }>(db, sql`select link_id::text, sum(clicks + bot_clicks)::text as n from stats_link_daily where link_id in (${ids}) group by 1`);
+  const blocks = await queryRows<{ level: number; link_id: string; n: string }>(
+    db,
+    sql`select level, link_id::text, sum(clicks + bot_clicks)::text as n from stats_link_blocks where link_id in (${ids}) group by 1, 2`,
+  );
   const hourly = await queryRows<{ link_id: string; n: string }>(db, sql`select link_id::text, sum(count)::text as n from stats_hourly where kind = 1 and link_id in (${ids}) group by 1`);
   const asRecord = (rows: { link_id: string; n: string }[]) => Object.fromEntries(rows.map((r) => [r.link_id, Number(r.n)]));
-  return { daily: asRecord(daily), hourly: asRecord(hourly) };
+  const levels = LINK_BLOCK_LEVELS.map((level) => asRecord(blocks.filter((r) => r.level === level)));
+  return { levels, hourly: asRecord(hourly) };
 }
 
 async function scenario(consumers: number) {
@@ -240,7 +245,7 @@ async function scenario(consumers: number) {
   expect(distinct.size).toBe(sent);
   expect(await countedByDimension(linkIds)).toEqual(expectedFromKafka(messages.map((m) => m.value)));
   const perLink = await clicksPerLink(linkIds);
-  expect(perLink.daily).toEqual(perLink.hourly);
+  for (const level of perLink.levels) expect(level).toEqual(perLink.hourly);
   return { sent, other, redelivered: messages.length - distinct.size, crashes: crashes.count };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createDb } from '../../src/db/client.ts';
 import { foldEvents } from '../../src/stats/fold.ts';
+import { LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { queryGroups, queryStats, type BotFilter, type StatsQuery } from '../../src/stats/query.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { KIND_CLICK } from '../../src/stats/stats-schema.ts';
@@ -61,7 +62,7 @@ describe('rollups: each query reads the smallest table that answers it, with the
   });
   const asMap = (rows: { value: string; clicks: number }[]) => new Map(rows.filter((r) => r.clicks > 0).map((r) => [r.value, r.clicks]));
 
-  it.each(['exclude', 'include', 'only'] as const)('top links over partial UTC days (bots=%s): daily rows plus edge hours', async (bots) => {
+  it.each(['exclude', 'include', 'only'] as const)('top links over partial UTC days (bots=%s): the blocks of hours that cover the period', async (bots) => {
     const q = query(bots);
     expect(asMap(await queryGroups(db, q, 'link'))).toEqual(expected(q, (e) => String(e.linkId)));
   });
@@ -84,12 +85,17 @@ describe('rollups: each query reads the smallest table that answers it, with the
 
   it('the rollups without dimensions hold the same counts as the hourly rows', async () => {
     const ids = [LINK, LINK + 1, LINK + 2];
-    const [daily] = await queryRows<{ n: string }>(db, sql`select sum(clicks + impressions + bot_clicks + bot_impressions)::text as n from stats_link_daily where link_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    const levels = await queryRows<{ n: string }>(
+      db,
+      sql`select sum(clicks + impressions + bot_clicks + bot_impressions)::text as n from stats_link_blocks
+          where link_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) group by level order by level`,
+    );
     const [dims] = await queryRows<{ n: string }>(
       db,
       sql`select sum(clicks + impressions + bot_clicks + bot_impressions)::text as n from stats_dims_hourly where dim = '' and hour >= to_timestamp(${START}) and hour < to_timestamp(${START + 3 * 86_400})`,
     );
-    expect(Number(daily?.n)).toBe(events.length);
+    // Every level of blocks holds each event once.
+    expect(levels.map((l) => Number(l.n))).toEqual(LINK_BLOCK_LEVELS.map(() => events.length));
     expect(Number(dims?.n)).toBe(events.length);
   });
 });
