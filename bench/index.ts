@@ -104,9 +104,10 @@ if (linksDb) {
 
 if (!only || only === 'cache') {
   const c = await benchCacheMemory();
-  console.log(`link cache memory, ${fmt(c.entries)} links cached (heap grown per link, and the cache's own estimate that its budget counts):`);
-  console.log(`  every string distinct       ${fmt(c.distinct.heap)} bytes (estimated ${fmt(c.distinct.estimated)})`);
-  console.log(`  1,000 campaigns' links      ${fmt(c.shared.heap)} bytes (estimated ${fmt(c.shared.estimated)})`);
+  console.log("link cache memory (V8 heap and typed arrays grown per cached link, and the cache's own estimate that its budget counts):");
+  console.log(`  ${fmt(c.distinct.entries)} links, every string distinct      ${fmt(c.distinct.heap)} bytes (estimated ${fmt(c.distinct.estimated)})`);
+  console.log(`  ${fmt(c.shared.entries)} per-publisher links (5,000 profiles)   ${fmt(c.shared.heap)} bytes (estimated ${fmt(c.shared.estimated)})`);
+  console.log(`  the default 64 MB budget keeps ${fmt(c.defaultBudget.entries)} of 1,500,000 per-publisher links: ${fmt(c.defaultBudget.heap)} bytes each (estimated ${fmt(c.defaultBudget.estimated)})`);
 }
 
 if (!only || only === 'worker') {
