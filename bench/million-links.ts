@@ -147,11 +147,12 @@ export async function benchMillionLinks(opts: {
     if (opts.env?.LINK_CACHE_WARM !== '0') {
       // Random clicks are measured once the cache is warm: the process says so on /metrics.
       const deadline = Date.now() + 600_000;
-      while ((await metric(webUrl, 'link_cache_warm')) !== 1) {
+      // (The space: link_cache_warm_seconds starts with the same name.)
+      while ((await metric(webUrl, 'link_cache_warm ').catch(() => 0)) !== 1) {
         if (Date.now() > deadline) throw new Error('the link cache did not get warm within 10 minutes');
         await new Promise((r) => setTimeout(r, 100));
       }
-      const [ownSeconds, entries, bytes] = await Promise.all([metric(webUrl, 'link_cache_warm_seconds'), metric(webUrl, 'link_cache_entries'), metric(webUrl, 'link_cache_bytes')]);
+      const [ownSeconds, entries, bytes] = await Promise.all([metric(webUrl, 'link_cache_warm_seconds '), metric(webUrl, 'link_cache_entries '), metric(webUrl, 'link_cache_bytes ')]);
       warm = { fromHealthMs: performance.now() - started - startToHealthMs, ownSeconds, rssMb: mb(statusKb(pid, 'VmRSS')), links: entries, cacheMb: bytes / 2 ** 20 };
     }
 
@@ -215,6 +216,10 @@ export async function benchMillionLinks(opts: {
       slugsPerQuery: (slugs - slugs0) / Math.max(1, queries - queries0),
       heap,
     };
+  } catch (err) {
+    // What the web process said last is what explains a failed run.
+    console.error(web.output().slice(-4_000));
+    throw err;
   } finally {
     await Promise.all([bareServer.stop(), web.stop()]);
     await redis.del(queueKey);
