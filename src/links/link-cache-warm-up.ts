@@ -51,33 +51,41 @@ export function createCacheWarmer(pager: LinkPager, cache: LinkCache, logger: Lo
     }
   }
 
+  /** A page on its way, with the bulk load begun before its query was sent. */
+  function fetchPage(cursor: LinkPageCursor | null, current: number) {
+    const bulk = cache.bulk();
+    const answer = page(cursor, current);
+    // Handled where it is awaited; this only keeps an abandoned page from being unhandled.
+    answer.catch(() => {});
+    return { bulk, answer };
+  }
+
   async function warm(current: number): Promise<void> {
     const started = performance.now();
-    let cursor: LinkPageCursor | null = null;
     let added = 0;
     state = 'warming';
+    let pending: ReturnType<typeof fetchPage> | undefined = fetchPage(null, current);
     try {
-      for (;;) {
-        if (run !== current) return;
-        const bulk = cache.bulk();
-        let more = true;
+      while (pending) {
+        const { bulk, answer } = pending;
+        pending = undefined;
         try {
-          const { links, next } = await page(cursor, current);
+          const { links, next } = await answer;
           if (run !== current) return;
+          // The next page is read while this one is cached: Postgres and this process overlap.
+          if (next !== null && !cache.full) pending = fetchPage(next, current);
           for (const link of links) {
             if (!bulk.add(link)) {
-              more = false;
+              pending?.bulk.end();
+              pending = undefined;
               break;
             }
             added++;
           }
-          if (next === null) more = false;
-          cursor = next;
         } finally {
           bulk.end();
         }
-        if (!more) break;
-        await yieldToIo();
+        if (pending) await yieldToIo();
       }
       last = { links: added, ms: performance.now() - started };
       state = 'warm';
@@ -86,6 +94,8 @@ export function createCacheWarmer(pager: LinkPager, cache: LinkCache, logger: Lo
       if (run !== current) return;
       state = 'failed';
       logger.warn({ err, links: added }, 'link cache warm-up gave up; links are cached as they are clicked');
+    } finally {
+      pending?.bulk.end();
     }
   }
 
