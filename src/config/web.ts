@@ -4,8 +4,8 @@ import { drainEnvShape, workerIdFrom, type DrainSettings } from './worker.ts';
 
 /**
  * The default budget: measured (`npm run bench -- cache`), a link that shares its profile
- * (campaign fields, targets, windows, rules) with other links costs about 40 bytes, one that
- * shares nothing about 800; so 64 MB hold about 1.4 million per-publisher links: a fraction
+ * (campaign fields, targets, windows, rules) with other links costs about 44 bytes, one that
+ * shares nothing about 1,000; so 64 MB hold about 1.4 million per-publisher links: a fraction
  * of a 512 MB dyno, which Node, the clients and V8's working space share.
  */
 export const DEFAULT_LINK_CACHE_MAX_MB = 64;
