@@ -83,7 +83,10 @@ export class CompactLinkStore {
     }
     if (!evict && this.full) return false;
     const ref = this.profiles.acquire(link);
-    this.makeRoom();
+    if (!this.makeRoom(evict)) {
+      this.profiles.release(ref);
+      return false;
+    }
     this.table.insert(slug, link.id, ref, hash);
     return true;
   }
@@ -100,15 +103,20 @@ export class CompactLinkStore {
     this.profiles.clear();
   }
 
-  private makeRoom(): void {
-    // Evict while the budget is spent (the new profile may have taken the last of it).
-    while (this.table.size > 0 && (this.table.size >= this.maxEntries || this.bytes + SLUG_ENTRY_BYTES > this.budgetBytes)) this.evictOne();
-    if (this.table.hasRoom()) return;
+  /** Makes room for one more entry, evicting when allowed; false when there is none. */
+  private makeRoom(evict: boolean): boolean {
+    // Over budget (a new profile may have taken the last of it): evict, or refuse.
+    const over = () => this.table.size >= this.maxEntries || this.bytes + SLUG_ENTRY_BYTES > this.budgetBytes;
+    if (!evict && this.table.size > 0 && over()) return false;
+    while (this.table.size > 0 && over()) this.evictOne();
+    if (this.table.hasRoom()) return true;
     // Grow the arrays by doubling, never past what the budget left for entries allows.
     const affordable = Math.floor((this.budgetBytes - this.profiles.bytes) / SLUG_ENTRY_BYTES);
     const target = Math.min(this.table.allocated * 2, affordable, this.maxEntries);
     if (target > this.table.allocated) this.table.grow(target);
-    else this.evictOne();
+    else if (evict) this.evictOne();
+    else return false;
+    return true;
   }
 
   private evictOne(): void {

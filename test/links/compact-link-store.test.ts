@@ -63,6 +63,11 @@ describe('compact link store', () => {
     expect(refused).toBeGreaterThan(0);
     expect(store.full).toBe(true);
     expect(store.get('p-0')?.id).toBe(0);
+    // Nor does a link with a profile of its own push others out.
+    const size = store.size;
+    expect(store.set('own', linkFixture({ slug: 'own', campaign: 'a campaign of its own' }), false)).toBe(false);
+    expect(store.size).toBe(size);
+    expect(store.profileCount).toBe(10);
   });
 
   it('finds every remaining slug after deleting at random, long and non-Latin slugs included', () => {
