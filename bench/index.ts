@@ -57,7 +57,11 @@ if (!only || only === 'ingest') {
 
 function printLinks(r: MillionLinksBench, label: string): void {
   console.log(`  ${label}`);
-  console.log(`    start to /health ready ${ms(r.startToHealthMs)}; RSS idle ${r.idleRssMb.toFixed(0)} MB, after the random rounds ${r.afterRssMb.toFixed(0)} MB (highest ${r.peakRssMb.toFixed(0)} MB)`);
+  console.log(`    start to /health ready ${ms(r.startToHealthMs)}; RSS 2 s later ${r.idleRssMb.toFixed(0)} MB, after the random rounds ${r.afterRssMb.toFixed(0)} MB (highest ${r.peakRssMb.toFixed(0)} MB)`);
+  if (r.warm) {
+    const w = r.warm;
+    console.log(`    warm ${ms(w.fromHealthMs)} after /health (its own figure: ${w.ownSeconds.toFixed(1)} s): ${fmt(w.links)} links cached, ${w.cacheMb.toFixed(1)} MB estimated; RSS then ${w.rssMb.toFixed(0)} MB`);
+  }
   const h = r.heap;
   console.log(
     `    of which V8 young generation ${h.newSpace.toFixed(0)} MB, old ${h.oldSpace.toFixed(0)} MB (${h.oldSpaceUsed.toFixed(0)} MB in use, garbage included), large objects ${h.largeObjects.toFixed(0)} MB; clicks buffered for Redis: ${fmt(h.bufferedClicks)}`,
@@ -83,11 +87,9 @@ if (linksDb) {
       const asProcfile = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds, links });
       const web = procfileStart('web');
       printLinks(asProcfile, `as the Procfile starts it after npm run build (${Object.keys(web.env).join(', ')}; node ${[...web.flags, 'src/web/index.ts'].join(' ')})`);
-      // Without the Procfile's V8 flags V8 sizes its heap from the machine's memory (here up
-      // to 64 MB per semi-space and 4x growth of the old space between collections); without
-      // the compile cache every process loads the TypeScript stripper.
-      const defaults = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds: Math.min(rounds, 2), links, start: { env: {}, flags: [] } });
-      printLinks(defaults, "with Node's defaults (node src/web/index.ts: no V8 flags, no compile cache)");
+      // Cold: the same process without the warm-up, so random clicks fill the cache as they come.
+      const cold = await benchMillionLinks({ databaseUrl: linksDb.url, redisUrl, seconds, rounds: Math.min(rounds, 2), links, env: { LINK_CACHE_WARM: '0' } });
+      printLinks(cold, 'cold: the same, with LINK_CACHE_WARM=0 (links cached as they are clicked)');
     }
     if (!only || only === 'tiers') {
       const redisLinks = Math.min(links, 100_000);
@@ -104,9 +106,10 @@ if (linksDb) {
 
 if (!only || only === 'cache') {
   const c = await benchCacheMemory();
-  console.log(`link cache memory, ${fmt(c.entries)} links cached (heap grown per link, and the cache's own estimate that its budget counts):`);
-  console.log(`  every string distinct       ${fmt(c.distinct.heap)} bytes (estimated ${fmt(c.distinct.estimated)})`);
-  console.log(`  1,000 campaigns' links      ${fmt(c.shared.heap)} bytes (estimated ${fmt(c.shared.estimated)})`);
+  console.log("link cache memory (V8 heap and typed arrays grown per cached link, and the cache's own estimate that its budget counts):");
+  console.log(`  ${fmt(c.distinct.entries)} links, every string distinct      ${fmt(c.distinct.heap)} bytes (estimated ${fmt(c.distinct.estimated)})`);
+  console.log(`  ${fmt(c.shared.entries)} per-publisher links (5,000 profiles)   ${fmt(c.shared.heap)} bytes (estimated ${fmt(c.shared.estimated)})`);
+  console.log(`  the default 64 MB budget keeps ${fmt(c.defaultBudget.entries)} of 1,500,000 per-publisher links: ${fmt(c.defaultBudget.heap)} bytes each (estimated ${fmt(c.defaultBudget.estimated)})`);
 }
 
 if (!only || only === 'worker') {

@@ -14,7 +14,10 @@ const DIGITS = 7;
 export interface MillionLinksBench {
   links: number;
   startToHealthMs: number;
+  /** RSS 2 s after /health answered (the warm-up, when on, is under way by then). */
   idleRssMb: number;
+  /** When the warm-up is on: how long from /health to warm, the process's own figure, and RSS then. */
+  warm?: { fromHealthMs: number; ownSeconds: number; rssMb: number; links: number; cacheMb: number };
   /** After the last round of random clicks, and the highest it ever was. */
   afterRssMb: number;
   peakRssMb: number;
@@ -114,6 +117,8 @@ export async function benchMillionLinks(opts: {
   links: number;
   /** Environment and Node options for the web process; by default the Procfile's, exactly as a dyno starts it. */
   start?: ProcfileStart;
+  /** Extra environment (LINK_CACHE_WARM=0 for a cold start). */
+  env?: Record<string, string>;
 }): Promise<MillionLinksBench> {
   const redis = new Redis(opts.redisUrl);
   const queueKey = `clicktrack_bench:${process.pid}:million_queue`;
@@ -125,7 +130,7 @@ export async function benchMillionLinks(opts: {
   const web = await startProcess(
     process.execPath,
     [...start.flags, 'src/web/index.ts'],
-    { ...start.env, PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
+    { ...start.env, ...opts.env, PORT: String(webPort), DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, LOG_LEVEL: 'info', NODE_ENV: 'production', API_KEY: 'bench' },
     /web listening/,
     60_000,
   ).catch(async (err: unknown) => {
@@ -138,6 +143,18 @@ export async function benchMillionLinks(opts: {
     const pid = web.child.pid!;
     await new Promise((r) => setTimeout(r, 2_000));
     const idleRssMb = mb(statusKb(pid, 'VmRSS'));
+    let warm: MillionLinksBench['warm'];
+    if (opts.env?.LINK_CACHE_WARM !== '0') {
+      // Random clicks are measured once the cache is warm: the process says so on /metrics.
+      const deadline = Date.now() + 600_000;
+      // (The space: link_cache_warm_seconds starts with the same name.)
+      while ((await metric(webUrl, 'link_cache_warm ').catch(() => 0)) !== 1) {
+        if (Date.now() > deadline) throw new Error('the link cache did not get warm within 10 minutes');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const [ownSeconds, entries, bytes] = await Promise.all([metric(webUrl, 'link_cache_warm_seconds '), metric(webUrl, 'link_cache_entries '), metric(webUrl, 'link_cache_bytes ')]);
+      warm = { fromHealthMs: performance.now() - started - startToHealthMs, ownSeconds, rssMb: mb(statusKb(pid, 'VmRSS')), links: entries, cacheMb: bytes / 2 ** 20 };
+    }
 
     const headers = { 'user-agent': IPHONE_UA };
     const hotUrl = `${webUrl}/t/click/${slugOf(1)}?${QUERY}`;
@@ -185,6 +202,7 @@ export async function benchMillionLinks(opts: {
       links: opts.links,
       startToHealthMs,
       idleRssMb,
+      ...(warm ? { warm } : {}),
       afterRssMb,
       peakRssMb,
       rounds: runs.map((r) => ({ bare: r.bare.requestsPerSecond, hot: r.hot.requestsPerSecond, random: r.random.requestsPerSecond })),
@@ -198,6 +216,10 @@ export async function benchMillionLinks(opts: {
       slugsPerQuery: (slugs - slugs0) / Math.max(1, queries - queries0),
       heap,
     };
+  } catch (err) {
+    // What the web process said last is what explains a failed run.
+    console.error(web.output().slice(-4_000));
+    throw err;
   } finally {
     await Promise.all([bareServer.stop(), web.stop()]);
     await redis.del(queueKey);

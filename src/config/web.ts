@@ -3,9 +3,10 @@ import { intWithDefault, optionalString, optionalUrl, parseEnv, redisUrlsFrom } 
 import { drainEnvShape, workerIdFrom, type DrainSettings } from './worker.ts';
 
 /**
- * The default budget: measured (`npm run bench -- cache`), a link costs 280-690 bytes,
- * depending on how much it shares with other links, so 64 MB hold about 95,000-220,000
- * links: a fraction of a 512 MB dyno, which Node, the clients and V8's working space share.
+ * The default budget: measured (`npm run bench -- cache`), a link that shares its profile
+ * (campaign fields, targets, windows, rules) with other links costs about 44 bytes, one that
+ * shares nothing about 1,000; so 64 MB hold about 1.4 million per-publisher links: a fraction
+ * of a 512 MB dyno, which Node, the clients and V8's working space share.
  */
 export const DEFAULT_LINK_CACHE_MAX_MB = 64;
 
@@ -24,7 +25,12 @@ const schema = z
     ERROR_PAGE_URL: optionalUrl,
     TRUST_PROXY: intWithDefault(0),
     WEB_CONCURRENCY: intWithDefault(1, 1),
-    LINK_CACHE_TTL_MS: intWithDefault(60_000, 1),
+    // Cached links never expire: every this many ms the web process asks Postgres which
+    // links changed since the last time (the backstop of the change notifications).
+    LINK_CACHE_SYNC_MS: intWithDefault(5_000, 100),
+    // After start, fill the link cache from Postgres (most recently changed links first) until
+    // its budget is spent; 0: links are cached as they are clicked.
+    LINK_CACHE_WARM: z.preprocess((v) => (v === '' || v === undefined ? undefined : v), z.enum(['0', '1']).default('1')),
     LINK_CACHE_NEGATIVE_TTL_MS: intWithDefault(5_000, 1),
     // The link cache is bounded by a memory budget, and by a count too when one is given.
     LINK_CACHE_MAX_MB: intWithDefault(DEFAULT_LINK_CACHE_MAX_MB, 1),

@@ -39,7 +39,13 @@ export const campaignLinks = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('campaign_links_campaign_idx').on(t.campaign), index('campaign_links_created_at_idx').on(sql`${t.createdAt} desc`)],
+  (t) => [
+    index('campaign_links_campaign_idx').on(t.campaign),
+    index('campaign_links_created_at_idx').on(sql`${t.createdAt} desc`),
+    // The web processes' warm-up (newest changes first, keyset by updated_at and id) and
+    // their periodic check for changes since the last one.
+    index('campaign_links_updated_at_id_idx').on(t.updatedAt, t.id),
+  ],
 );
 
 /**

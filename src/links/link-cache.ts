@@ -1,16 +1,14 @@
 import { LRUCache } from 'lru-cache';
-import { createLinkCompactor, unknownSlugBytes } from './compact-link.ts';
 import { DEFAULT_LINK_CACHE_MAX_MB } from '../config/web.ts';
+import { CompactLinkStore } from './compact-link-store.ts';
 import type { Link, LinkSource } from './link.ts';
 import { createLookupBatcher } from './lookup-batcher.ts';
 
 export interface LinkCacheOptions {
-  /** Memory the cached links may take, in MB (estimated per entry); default DEFAULT_LINK_CACHE_MAX_MB. */
+  /** Memory the cached links may take, in MB (estimated); default DEFAULT_LINK_CACHE_MAX_MB. */
   maxMb?: number;
-  /** A bound on the number of links too, when set. */
+  /** A bound on the number of links (and of remembered unknown slugs) too, when set. */
   maxEntries?: number;
-  /** Backstop only: change notifications normally evict an entry within milliseconds. */
-  ttlMs?: number;
   /** How long "no such slug" is remembered, so a flood of random slugs costs one query each. */
   negativeTtlMs?: number;
   /** A click never waits longer than this for the database. */
@@ -23,18 +21,34 @@ export interface LinkCacheOptions {
   maxQueriesInFlight?: number;
 }
 
-export type LookupOutcome = 'hit' | 'miss' | 'stale';
+export type LookupOutcome = 'hit' | 'miss';
+
+/** A bulk load's way in (warm-up): see LinkCache.bulk. */
+export interface BulkLoad {
+  /** Caches the link; false when the cache is full or was cleared since, so the load should stop. */
+  add(link: Link): boolean;
+  end(): void;
+}
 
 export interface LinkCache {
-  /** The fresh cached answer without waiting: a link, null (known unknown), or undefined (ask `get`). */
+  /** The cached answer without waiting: a link, null (known unknown), or undefined (ask `get`). */
   cached(slug: string): Link | null | undefined;
   /** The link, or null when the slug is unknown. Throws when the database cannot answer in time. */
   get(slug: string): Promise<Link | null>;
   invalidate(slug: string): void;
   clear(): void;
+  /**
+   * Starts a bulk load of rows read from the database from now on. A slug invalidated
+   * after this call is skipped by `add`: its row may have been read before the change.
+   * Bulk loads never evict: they stop when the budget is spent.
+   */
+  bulk(): BulkLoad;
+  /** Links and remembered unknown slugs. */
   readonly size: number;
   /** Estimated memory of the cached entries, in bytes. */
   readonly bytes: number;
+  /** True when one more link would evict another. */
+  readonly full: boolean;
 }
 
 export class LinkLookupError extends Error {
@@ -42,6 +56,13 @@ export class LinkLookupError extends Error {
 }
 
 const MISSING = Symbol('missing');
+type Entry = Link | typeof MISSING;
+
+/** What remembering an unknown slug costs: an lru-cache slot and the key. */
+const UNKNOWN_SLUG_BYTES = 160;
+/** Unknown slugs may take this share of the budget (and at most MAX_UNKNOWN of them); links the rest. */
+const UNKNOWN_SHARE = 1 / 16;
+const MAX_UNKNOWN = 50_000;
 
 /**
  * V8 keeps a substring as a view on the string it was cut from, so a slug taken from a
@@ -53,13 +74,14 @@ const MISSING = Symbol('missing');
 function ownCopy(text: string): string {
   return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
-type Entry = Link | typeof MISSING;
 
-export function createLinkCache(
-  source: LinkSource,
-  options: LinkCacheOptions = {},
-  onLookup: (outcome: LookupOutcome) => void = () => {},
-): LinkCache {
+/**
+ * Links by slug, in memory, with no expiry: change notifications evict a changed slug
+ * within milliseconds, a periodic check of `updated_at` (link-delta-sync.ts) catches what
+ * a notification missed, and a listener reconnect clears the cache. So a Postgres outage
+ * serves every cached link as it last was.
+ */
+export function createLinkCache(source: LinkSource, options: LinkCacheOptions = {}, onLookup: (outcome: LookupOutcome) => void = () => {}): LinkCache {
   const negativeTtlMs = options.negativeTtlMs ?? 5_000;
   const lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
   // Batched, so this many slugs are a few dozen queries; the bound is for outages, when
@@ -74,20 +96,21 @@ export function createLinkCache(
     giveUpError: (ms) => new LinkLookupError(`link query took over ${ms} ms`),
     ...(options.onQuery ? { onBatch: options.onQuery } : {}),
   });
-  const compact = createLinkCompactor();
-  const cache = new LRUCache<string, Entry>({
-    // Bounded by memory: each entry's size is the memory it added (compact-link.ts).
-    maxSize: Math.floor((options.maxMb ?? DEFAULT_LINK_CACHE_MAX_MB) * 1024 * 1024),
-    ...(options.maxEntries ? { max: options.maxEntries } : {}),
-    ttl: options.ttlMs ?? 60_000,
-    // A stale entry stays until it is refreshed, so a database outage serves the last
-    // known target instead of failing the click.
-    noDeleteOnStaleGet: true,
+  const budget = Math.floor((options.maxMb ?? DEFAULT_LINK_CACHE_MAX_MB) * 1024 * 1024);
+  const links = new CompactLinkStore(Math.floor(budget * (1 - UNKNOWN_SHARE)), options.maxEntries);
+  // lru-cache allocates its arrays for `max` entries up front: a bound, not only a budget.
+  const unknown = new LRUCache<string, true>({
+    max: Math.max(1, Math.min(options.maxEntries ?? MAX_UNKNOWN, MAX_UNKNOWN, Math.floor((budget * UNKNOWN_SHARE) / UNKNOWN_SLUG_BYTES))),
+    ttl: negativeTtlMs,
   });
   // The answer on its way for each slug being looked up: concurrent misses of one slug
-  // share it, of different slugs a query (the batcher). Kept here rather than in
-  // lru-cache's fetch(), which costs an AbortController and more per miss.
+  // share it, of different slugs a query (the batcher).
   const inFlight = new Map<string, Promise<Entry | undefined>>();
+  // While bulk loads run: the slugs invalidated, with the count of invalidations then.
+  let bulks = 0;
+  let invalidations = 0;
+  let clears = 0;
+  const invalidatedAt = new Map<string, number>();
 
   /** The slug's answer, cached when it comes; undefined when an invalidation raced it. */
   function refresh(slug: string): Promise<Entry | undefined> {
@@ -99,12 +122,12 @@ export function createLinkCache(
         if (inFlight.get(slug) !== answer) return undefined;
         inFlight.delete(slug);
         if (!link) {
-          cache.set(slug, MISSING, { ttl: negativeTtlMs, size: unknownSlugBytes(slug) });
+          unknown.set(slug, true);
           return MISSING;
         }
-        const entry = compact(link, slug);
-        cache.set(slug, entry.link, { size: entry.bytes });
-        return entry.link;
+        links.set(slug, link);
+        // The cached form (shared profile), so this answer holds nothing of the query's row.
+        return links.peek(slug) ?? link;
       },
       (err: unknown) => {
         if (inFlight.get(slug) === answer) inFlight.delete(slug);
@@ -114,8 +137,6 @@ export function createLinkCache(
     inFlight.set(slug, answer);
     return answer;
   }
-
-  const unwrap = (entry: Entry): Link | null => (entry === MISSING ? null : entry);
 
   async function load(slug: string): Promise<Entry | undefined> {
     if (inFlight.size >= maxInFlight && !inFlight.has(slug)) throw new LinkLookupError(`${inFlight.size} link lookups already waiting on the database`);
@@ -127,63 +148,82 @@ export function createLinkCache(
       // The race subscribes to the answer, so its late failure is handled, not unhandled.
       return await Promise.race([refresh(slug), timeout]);
     } catch (err) {
-      const stale = cache.get(slug, { allowStale: true });
-      // Only a link is served stale: an expired "unknown" is asked again, so a link created
-      // while its slug was remembered as unknown is found at once.
-      if (stale !== undefined && stale !== MISSING) {
-        onLookup('stale');
-        return stale;
-      }
+      // A bulk load may have brought the link in meanwhile: better than failing the click.
+      const known = links.get(slug);
+      if (known) return known;
       throw err instanceof LinkLookupError ? err : new LinkLookupError('link lookup failed', { cause: err });
     } finally {
       clearTimeout(timer);
     }
   }
 
-  return {
-    cached(slug) {
-      const entry = cache.get(slug);
-      if (entry === undefined) return undefined;
+  function cached(slug: string): Link | null | undefined {
+    const link = links.get(slug);
+    if (link !== undefined) {
       onLookup('hit');
-      return unwrap(entry);
-    },
+      return link;
+    }
+    if (unknown.size > 0 && unknown.get(slug) !== undefined) {
+      onLookup('hit');
+      return null;
+    }
+    return undefined;
+  }
+
+  return {
+    cached,
     async get(slug) {
-      const cached = cache.get(slug);
-      if (cached !== undefined) {
-        onLookup('hit');
-        return unwrap(cached);
-      }
-      const stale = cache.get(slug, { allowStale: true });
-      // Only a link is served stale: an expired "unknown" is asked again, so a link created
-      // while its slug was remembered as unknown is found at once.
-      if (stale !== undefined && stale !== MISSING) {
-        // Serve the last known link at once and refresh it behind the click: with the
-        // database down, waiting for the refresh would cost every click the full timeout.
-        onLookup('stale');
-        if (inFlight.size < maxInFlight) refresh(slug).catch(() => {});
-        return unwrap(stale);
-      }
+      const known = cached(slug);
+      if (known !== undefined) return known;
       onLookup('miss');
       // The key is kept as long as the entry: a fresh copy, not a slice of the request URL.
       slug = ownCopy(slug);
       // undefined means an invalidation raced the query and discarded its (old) result.
       const entry = (await load(slug)) ?? (await load(slug));
       if (entry === undefined) throw new LinkLookupError('link lookup kept being invalidated');
-      return unwrap(entry);
+      return entry === MISSING ? null : entry;
     },
     invalidate(slug) {
-      cache.delete(slug);
+      links.delete(slug);
+      unknown.delete(slug);
       inFlight.delete(slug);
+      if (bulks > 0) invalidatedAt.set(slug, ++invalidations);
     },
     clear() {
-      cache.clear();
+      links.clear();
+      unknown.clear();
       inFlight.clear();
+      clears++;
+    },
+    bulk() {
+      const since = invalidations;
+      const clearsThen = clears;
+      bulks++;
+      let ended = false;
+      return {
+        add(link) {
+          if (ended || clears !== clearsThen) return false;
+          const at = invalidatedAt.get(link.slug);
+          if (at !== undefined && at > since) return true;
+          if (inFlight.has(link.slug)) return true;
+          unknown.delete(link.slug);
+          return links.set(ownCopy(link.slug), link, false);
+        },
+        end() {
+          if (ended) return;
+          ended = true;
+          if (--bulks === 0) invalidatedAt.clear();
+        },
+      };
     },
     get size() {
-      return cache.size;
+      return links.size + unknown.size;
     },
     get bytes() {
-      return cache.calculatedSize;
+      return links.bytes + unknown.size * UNKNOWN_SLUG_BYTES;
+    },
+    get full() {
+      return links.full;
     },
   };
 }

@@ -11,11 +11,18 @@ export interface LinkChangeListener {
 
 /**
  * Evicts changed slugs as Postgres announces them. Notifications sent while no listener
- * was connected are gone, so every (re)connection after the first clears the whole cache.
- * Postgres being down at start must not stop the web process: it keeps retrying, and the
- * cache TTL bounds staleness meanwhile.
+ * was connected are gone, so every (re)connection after the first clears the whole cache
+ * and calls `onCleared` (the web process warms the cache again). Postgres being down at
+ * start must not stop the web process: it keeps retrying, and the periodic change check
+ * (link-delta-sync.ts) bounds staleness meanwhile.
  */
-export function listenForLinkChanges(source: NotificationSource, cache: LinkCache, logger: Logger, retryMs = 2_000): LinkChangeListener {
+export function listenForLinkChanges(
+  source: NotificationSource,
+  cache: Pick<LinkCache, 'invalidate' | 'clear'>,
+  logger: Logger,
+  options: { retryMs?: number; onCleared?: () => void } = {},
+): LinkChangeListener {
+  const retryMs = options.retryMs ?? 2_000;
   let connections = 0;
   let stopped = false;
   let unlisten: (() => Promise<void>) | undefined;
@@ -29,6 +36,7 @@ export function listenForLinkChanges(source: NotificationSource, cache: LinkCach
     if (connections > 1) {
       logger.warn('link change listener reconnected; cleared the link cache');
       cache.clear();
+      options.onCleared?.();
     }
   };
 

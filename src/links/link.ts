@@ -31,3 +31,26 @@ export interface LinkSource {
   /** The live links among `slugs` (any order); a slug without one is simply absent. */
   findBySlugs(slugs: readonly string[]): Promise<Link[]>;
 }
+
+/** A place in the links ordered by their last change, newest first (timestamps as Postgres writes them). */
+export interface LinkPageCursor {
+  updatedAt: string;
+  id: number;
+}
+
+/** A change to a link, deletes included. */
+export interface LinkChange {
+  slug: string;
+  updatedAt: string;
+}
+
+/** Reads links in bulk, for warming a cache and keeping it in step. */
+export interface LinkPager {
+  /** Live links changed before `after` (null: from the newest), newest first; `next` is null after the last page. */
+  pageByRecency(after: LinkPageCursor | null, limit: number): Promise<{ links: Link[]; next: LinkPageCursor | null }>;
+  /**
+   * Links changed (created, updated, deleted) since `since` (null: now) less `overlapMs`,
+   * and the database's clock when it answered (the next call's `since`).
+   */
+  changedSince(since: string | null, overlapMs: number): Promise<{ changes: LinkChange[]; now: string }>;
+}

@@ -7,6 +7,9 @@ const BASE_HEAP_MB = 80;
 const BUFFERED_LINE_BYTES = 1024;
 
 /**
+ * The link cache is counted in full although most of it (the slug table's typed arrays) is
+ * outside the V8 heap: links that share no profile keep most of their bytes in it.
+ *
  * Why the link cache and the click buffer, both full, would not fit the V8 heap limit (the
  * Procfile's --max-old-space-size), or undefined when they fit. A process that ran out of
  * heap would crash and lose its buffered clicks, so it had better refuse to start.

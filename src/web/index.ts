@@ -53,6 +53,8 @@ if (processes > 1 && cluster.isPrimary) {
     // `npm run links` finds the API here and goes through it instead of opening the files.
     runtime.parts.database.advertise?.(`http://127.0.0.1:${info.port}`);
     logger.info({ port: info.port, embedded: runtime.parts.embedded }, 'web listening');
+    // After the port is bound: Heroku gives a dyno 60 s to bind, and clicks are served meanwhile.
+    void runtime.warmUp();
     if (embedded || runtime.parts.embedded.apiKeyFile) console.log(startBanner(info.port, runtime.parts, config.DATA_DIR));
   });
   let shuttingDown = false;

@@ -10,7 +10,7 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
   const clicks = new Counter({ name: 'clicks_total', help: 'Clicks answered, by platform chosen and outcome', labelNames: ['platform', 'outcome'] as const, registers });
   const clickChildren = new Map<string, ReturnType<typeof clicks.labels>>();
   const redirectSeconds = new Histogram({ name: 'click_redirect_duration_seconds', help: 'Time from request to redirect on the click route', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
-  const linkLookups = new Counter({ name: 'link_cache_lookups_total', help: 'Link lookups by outcome: hit, miss (went to Postgres), stale (Postgres failed, served the last known link)', labelNames: ['outcome'] as const, registers });
+  const linkLookups = new Counter({ name: 'link_cache_lookups_total', help: 'Link lookups by outcome: hit (in memory), miss (went to Postgres)', labelNames: ['outcome'] as const, registers });
   // Misses of one event-loop turn share a query: queries against misses says how well.
   const linkQueries = new Counter({ name: 'link_lookup_queries_total', help: 'Queries sent to Postgres for cache misses (each covers every slug missed in one event-loop turn)', registers });
   const linkQuerySlugs = new Counter({ name: 'link_lookup_query_slugs_total', help: 'Slugs asked for in those queries', registers });
@@ -52,6 +52,13 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
   return {
     registry,
     queueObserver,
+    /** Gauges of the link cache, read on scrape. */
+    observeLinkCache(read: () => { links: number; bytes: number; warm: boolean; warmSeconds: number }) {
+      new Gauge({ name: 'link_cache_entries', help: 'Links and remembered unknown slugs in the link cache', registers, collect() { this.set(read().links); } });
+      new Gauge({ name: 'link_cache_bytes', help: 'Estimated memory of the link cache', registers, collect() { this.set(read().bytes); } });
+      new Gauge({ name: 'link_cache_warm', help: '1 once the warm-up after start (or after a listener reconnect) has finished', registers, collect() { this.set(read().warm ? 1 : 0); } });
+      new Gauge({ name: 'link_cache_warm_seconds', help: 'How long the last finished warm-up took', registers, collect() { this.set(read().warmSeconds); } });
+    },
     onLinkLookup: (outcome: LookupOutcome) => linkLookups.inc({ outcome }),
     onLinkQuery: (slugs: number) => {
       linkQueries.inc();

@@ -1,6 +1,8 @@
 import { randomUUIDv7 } from 'node:crypto';
 import type { Hono } from 'hono';
 import { createLinkCache } from '../links/link-cache.ts';
+import { createCacheWarmer } from '../links/link-cache-warm-up.ts';
+import { startLinkDeltaSync } from '../links/link-delta-sync.ts';
 import { listenForLinkChanges } from '../links/link-change-listener.ts';
 import { createLinkRepository } from '../links/link-repository.ts';
 import { createLinkStore } from '../links/link-store.ts';
@@ -21,6 +23,8 @@ export interface WebRuntime {
   parts: WebParts;
   /** Resolves when link change notifications are flowing. */
   listening: Promise<void>;
+  /** Fills the link cache from Postgres; called once the port is bound (never delays it). */
+  warmUp(): Promise<void>;
   /** Stops listening for link changes, flushes buffered clicks, closes connections. */
   close(): Promise<void>;
 }
@@ -30,19 +34,25 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
   const parts = await openWebParts(config, logger);
   const { database, stores } = parts;
   const metrics = createWebMetrics();
+  const repository = createLinkRepository(database.db);
   const links = createLinkCache(
-    createLinkRepository(database.db),
+    repository,
     {
       maxMb: config.LINK_CACHE_MAX_MB,
       ...(config.LINK_CACHE_MAX_ENTRIES ? { maxEntries: config.LINK_CACHE_MAX_ENTRIES } : {}),
-      ttlMs: config.LINK_CACHE_TTL_MS,
       negativeTtlMs: config.LINK_CACHE_NEGATIVE_TTL_MS,
       lookupTimeoutMs: config.LINK_LOOKUP_TIMEOUT_MS,
       onQuery: metrics.onLinkQuery,
     },
     metrics.onLinkLookup,
   );
-  const listener = listenForLinkChanges(database.notifications, links, logger);
+  // Started before the warm-up, so a change made while a page is read is seen by one or the other.
+  const sync = startLinkDeltaSync(repository, links, logger, { intervalMs: config.LINK_CACHE_SYNC_MS });
+  const warmer = createCacheWarmer(repository, links, logger);
+  const warm = config.LINK_CACHE_WARM === '1';
+  // A reconnected listener may have missed notifications: it clears the cache, which warms again.
+  const listener = listenForLinkChanges(database.notifications, links, logger, { onCleared: () => warm && void warmer.start() });
+  metrics.observeLinkCache(() => ({ links: links.size, bytes: links.bytes, warm: warmer.state === 'warm', warmSeconds: (warmer.last?.ms ?? 0) / 1000 }));
   const queue = createClickQueue(
     stores,
     logger,
@@ -105,7 +115,14 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     app,
     parts,
     listening: listener.ready,
+    async warmUp() {
+      if (!warm) return;
+      await sync.ready;
+      await warmer.start();
+    },
     async close() {
+      warmer.stop();
+      sync.stop();
       await listener.stop();
       const unsent = await queue.drain(config.SHUTDOWN_TIMEOUT_MS);
       if (unsent > 0) logger.error({ unsent }, 'shutting down with clicks neither a store nor the spool would take; they are lost');

@@ -39,6 +39,21 @@ describe('the web process on a real socket', () => {
     expect(decoded.ok && decoded.line.ip).toBe('127.0.0.1');
   });
 
+  it('warms its link cache after binding the port: a link in Postgres before the start is clicked without a query', async () => {
+    const link = await insertLink(sql);
+    const proc = await web();
+    const metric = async (line: string) => {
+      const text = await (await fetch(`${proc.url}/metrics`)).text();
+      // A counter's label set that never counted is not listed at all: 0.
+      return Number(text.split('\n').find((l) => l.startsWith(`${line} `))?.split(' ')[1] ?? 0);
+    };
+    await expect.poll(() => metric('link_cache_warm'), { timeout: 20_000, interval: 50 }).toBe(1);
+    expect(await metric('link_cache_entries')).toBeGreaterThan(0);
+    expect(location(await click(proc.url, link.slug))).toBe(TARGETS.ios);
+    expect(await metric('link_cache_lookups_total{outcome="hit"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric('link_cache_lookups_total{outcome="miss"}')).toBe(0);
+  });
+
   it('spreads a change to a link to every running web process within a second', async () => {
     const [a, b] = await Promise.all([web(), web()]);
     const link = await insertLink(sql);

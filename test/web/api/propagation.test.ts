@@ -34,7 +34,7 @@ describe('link changes reach every web process', () => {
     const created = await callApi(a, 'POST', '/links', { slug: uniqueSlug('spread'), targets: TARGETS });
     expect(created.status).toBe(201);
     const { id, slug } = created.body;
-    // Both processes now hold the link in their caches (TTL 60 s).
+    // Both processes now hold the link in their caches (no expiry: only a change evicts it).
     expect(await iphoneTarget(a, slug)).toBe(TARGETS.ios);
     expect(await iphoneTarget(b, slug)).toBe(TARGETS.ios);
 

@@ -1,0 +1,1 @@
+CREATE INDEX "campaign_links_updated_at_id_idx" ON "campaign_links" USING btree ("updated_at","id");
