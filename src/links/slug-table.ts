@@ -12,6 +12,7 @@
  * an entry to the front of a list.
  */
 
+import { fmix32 } from '../shared/fmix32.ts';
 /** Slugs up to this many characters (each under 256) are kept inline; longer ones as strings. */
 const INLINE_CHARS = 16;
 /** A slug too long (or with characters too wide) to keep inline; its string is in `long`. */
@@ -29,12 +30,7 @@ export const longSlugBytes = (slug: string) => 16 + Math.ceil((slug.length * 2) 
 export function slugHash(slug: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < slug.length; i++) h = Math.imul(h ^ slug.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 function fitsInline(slug: string): boolean {

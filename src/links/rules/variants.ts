@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fmix32 } from '../../shared/fmix32.ts';
 
 /**
  * A number in [0, 1) fixed by the visitor's identity for one rule of one link (the link,
@@ -12,13 +13,7 @@ const AGENTS_MAX = 10_000;
 
 /** MurmurHash3's finalizer: spreads the last bits over the whole word. */
 function finish(h: number, length: number): number {
-  h ^= length * 2;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ (length * 2));
 }
 
 /**
