@@ -66,3 +66,17 @@ export function loadWebConfig(env: NodeJS.ProcessEnv): WebConfig {
   const config = parseEnv(schema, env);
   return { ...config, redisUrls: redisUrlsFrom(env), workerId: workerIdFrom(config) };
 }
+
+// Settings earlier versions read and this one does not: set, each earns a warning at start
+// rather than silently doing nothing.
+const RETIRED: Record<string, string> = {
+  LINK_CACHE_TTL_MS:
+    'LINK_CACHE_TTL_MS is no longer read: cached links do not expire; a change reaches them through notifications within milliseconds, and the check every LINK_CACHE_SYNC_MS catches a lost one',
+};
+
+/** A warning for each retired setting that is still set. */
+export function retiredSettingWarnings(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(RETIRED)
+    .filter((name) => env[name] !== undefined && env[name] !== '')
+    .map((name) => RETIRED[name] as string);
+}

@@ -5,7 +5,7 @@ import { EmbeddedInUseError } from '../db/embedded-lock.ts';
 import { loadOrExit } from '../config/env.ts';
 import { createLogger } from '../shared/logger.ts';
 import { cacheModuleFormats } from '../shared/module-format-cache.ts';
-import { loadWebConfig } from '../config/web.ts';
+import { loadWebConfig, retiredSettingWarnings } from '../config/web.ts';
 import { heapShortfall } from './heap-budget.ts';
 
 // Before the runtime's modules load (hence their dynamic imports below): it saves the
@@ -19,6 +19,7 @@ if (shortfall) {
   process.exit(1);
 }
 const logger = createLogger(config.LOG_LEVEL, 'web');
+for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 // Embedded parts live inside one process (PGlite's files, the in-memory queue): no forks.
 const embedded = !config.DATABASE_URL || config.redisUrls.length === 0;
 const processes = embedded ? 1 : config.WEB_CONCURRENCY;
