@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Admin } from '@platformatic/kafka';
 import type { Redis } from 'ioredis';
 import type { Database } from '../src/db/client.ts';
-import { statsTopics } from '../src/config/stats.ts';
-import { loadWorkerConfig } from '../src/config/worker.ts';
 import type { Logger } from '../src/shared/logger.ts';
-import { createStatsConsumer } from '../src/stats/consumer.ts';
-import { createStatsMetrics } from '../src/stats/metrics.ts';
-import { createVisitorHasher } from '../src/stats/stats-event.ts';
-import { startWorkerRuntime } from '../src/worker/runtime.ts';
+import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 
 export interface Freshness {
   rate: number;
@@ -42,29 +36,13 @@ export async function benchFreshness(opts: {
   makeLines: (n: number) => string[];
 }): Promise<Freshness> {
   const prefix = `bench_fresh_${process.pid}_`;
-  const { topics, groupId } = statsTopics(prefix);
-  const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [opts.bootstrap] });
-  await admin.createTopics({ topics, partitions: 4, replicas: 1 });
-  await admin.close();
+  const { topics, groupId } = await createBenchTopics(opts.bootstrap, prefix);
   const perTick = Math.max(1, Math.round((opts.rate * TICK_MS) / 1000));
   const ticks = Math.round((opts.seconds * 1000) / TICK_MS);
   const lines = opts.makeLines(perTick * ticks);
   const queueKey = `clicktrack_bench:${randomUUID()}`;
-  const worker = await startWorkerRuntime(
-    loadWorkerConfig({ REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: opts.bootstrap, KAFKA_PREFIX: prefix, METRICS_LOG_INTERVAL_MS: '0' }),
-    opts.logger,
-  );
-  const metrics = createStatsMetrics({ defaultMetrics: false });
-  const consumer = createStatsConsumer({
-    db: opts.db,
-    kafka: { bootstrapBrokers: [opts.bootstrap] },
-    topics,
-    groupId,
-    hashVisitor: createVisitorHasher('bench'),
-    metrics,
-    logger: opts.logger,
-    batchSize: opts.batchSize,
-  });
+  const worker = await startBenchWorker({ bootstrap: opts.bootstrap, redisUrl: opts.redisUrl, queueKey, prefix, logger: opts.logger });
+  const { consumer, metrics } = createBenchConsumer({ db: opts.db, bootstrap: opts.bootstrap, topics, groupId, logger: opts.logger, batchSize: opts.batchSize });
   void worker.run();
   void consumer.run();
   // Both joined and idle before the clock starts.

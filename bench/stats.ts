@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { startKafka } from '../scripts/kafka/broker.ts';
 import { openPostgres } from '../src/db/database.ts';
 import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import { statsTopics } from '../src/config/stats.ts';
-import { createStatsConsumer } from '../src/stats/consumer.ts';
-import { createStatsMetrics } from '../src/stats/metrics.ts';
 import { linkClickCounts, queryGroups, queryStats, type StatsQuery } from '../src/stats/query.ts';
-import { createVisitorHasher } from '../src/stats/stats-event.ts';
-import { loadWorkerConfig } from '../src/config/worker.ts';
-import { startWorkerRuntime } from '../src/worker/runtime.ts';
 import { freePort } from '../test/support/processes.ts';
 import { benchDatabase } from './services.ts';
 import { benchFreshness, type Freshness } from './stats-freshness.ts';
+import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 import { seedStatsClicks, statsQueryDatabase } from './stats-seed.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
@@ -77,15 +71,11 @@ export async function benchStatsConsumer(opts: {
       // New click ids every round: the dedupe rows of the last round would make these duplicates.
       const lines = makeLines(opts.events);
       const prefix = `bench_stats_${process.pid}_${round}_`;
-      const { topics, groupId } = statsTopics(prefix);
-      const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [broker.bootstrap] });
-      await admin.createTopics({ topics, partitions: 4, replicas: 1 });
-      await admin.close();
+      const { topics, groupId } = await createBenchTopics(broker.bootstrap, prefix);
 
       const queueKey = `clicktrack_bench:${randomUUID()}`;
       for (let i = 0; i < lines.length; i += 5000) await redis.lpush(queueKey, ...lines.slice(i, i + 5000));
-      const config = loadWorkerConfig({ REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey, KAFKA_URL: broker.bootstrap, KAFKA_PREFIX: prefix, METRICS_LOG_INTERVAL_MS: '0' });
-      const worker = await startWorkerRuntime(config, logger);
+      const worker = await startBenchWorker({ bootstrap: broker.bootstrap, redisUrl: opts.redisUrl, queueKey, prefix, logger });
       let started = performance.now();
       void worker.run();
       const workerDeadline = Date.now() + 300_000;
@@ -95,17 +85,7 @@ export async function benchStatsConsumer(opts: {
       await worker.stop();
       await redis.del(queueKey);
 
-      const metrics = createStatsMetrics({ defaultMetrics: false });
-      const consumer = createStatsConsumer({
-        db: pg.db,
-        kafka: { bootstrapBrokers: [broker.bootstrap] },
-        topics,
-        groupId,
-        hashVisitor: createVisitorHasher('bench'),
-        metrics,
-        logger,
-        batchSize: opts.batchSize,
-      });
+      const { consumer, metrics } = createBenchConsumer({ db: pg.db, bootstrap: broker.bootstrap, topics, groupId, logger, batchSize: opts.batchSize });
       started = performance.now();
       void consumer.run();
       const deadline = Date.now() + 300_000;
