@@ -19,7 +19,8 @@ if (shortfall) {
   process.exit(1);
 }
 const logger = createLogger(config.LOG_LEVEL, 'web');
-for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
+// Once per dyno: forked web processes read the same environment.
+if (cluster.isPrimary) for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 // Embedded parts live inside one process (PGlite's files, the in-memory queue): no forks.
 const embedded = !config.DATABASE_URL || config.redisUrls.length === 0;
 const processes = embedded ? 1 : config.WEB_CONCURRENCY;

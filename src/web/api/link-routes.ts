@@ -29,7 +29,6 @@ const LinkRef = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: 'The numeric id or the slug', example: '42' }),
 });
 
-
 const listRoute = createRoute({
   method: 'get',
   path: '/links',
