@@ -1,41 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.ts';
 import { createClickQueue, type ClickQueue } from '../../src/queue/click-queue.ts';
 import { createPostgresSpool } from '../../src/queue/click-spool.ts';
 import { createRedisClickStore } from '../../src/queue/redis-click-store.ts';
 import { silentLogger, testSql } from '../support/fixtures.ts';
-import { freePort, startRedisServer, type RunningProcess } from '../support/processes.ts';
+import { ownRedisServer } from '../support/own-redis.ts';
 
-// A redis-server of this file's own: these tests pause and stop it, which must not
-// disturb other tests (or other runs) on the machine's shared Redis.
-let server: RunningProcess;
-let port: number;
-let redis: Redis;
+const own = ownRedisServer();
 const sql = testSql();
 const db = createDb(sql);
 const queues: ClickQueue[] = [];
 
-beforeAll(async () => {
-  port = await freePort();
-  server = await startRedisServer(port);
-  redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 200 });
-  redis.on('error', () => {});
-});
+// Runs before the server is killed (after hooks run in reverse order of registration).
 afterAll(async () => {
   await Promise.all(queues.map((q) => q.close()));
-  redis.disconnect();
-  await server.stop('SIGKILL');
   await sql.end();
 });
 
-const url = () => `redis://127.0.0.1:${port}/0`;
 let keyN = 0;
 const key = () => `faults:${process.pid}:${keyN++}`;
 const lines = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
 
 function queueFor(queueKey: string, options: Parameters<typeof createClickQueue>[2] = {}): ClickQueue {
-  const store = createRedisClickStore(url(), { queueKey, commandTimeoutMs: 1_000 });
+  const store = createRedisClickStore(own.url, { queueKey, commandTimeoutMs: 1_000 });
   const queue = createClickQueue([store], silentLogger, { pushTimeoutMs: 20, retryIntervalMs: 50, storeCooldownMs: 100, ...options });
   queues.push(queue);
   return queue;
@@ -45,10 +32,6 @@ function queueFor(queueKey: string, options: Parameters<typeof createClickQueue>
 async function spooled(tag: string): Promise<number> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from click_spool where line like ${`${tag}-%`}`;
   return row?.n ?? 0;
-}
-
-async function restartRedis(): Promise<void> {
-  server = await startRedisServer(port);
 }
 
 describe('click queue against a real Redis with faults', () => {
@@ -62,12 +45,12 @@ describe('click queue against a real Redis with faults', () => {
     const pauses: Promise<unknown>[] = [];
     // Clicks arrive steadily for about 4 s while writes pause for 300 ms four times.
     for (let i = 0; i < sent.length; i++) {
-      if (i % 1_000 === 200) pauses.push(redis.call('CLIENT', 'PAUSE', '300', 'WRITE'));
+      if (i % 1_000 === 200) pauses.push(own.redis.call('CLIENT', 'PAUSE', '300', 'WRITE'));
       void queue.push(sent[i]!);
       if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await Promise.all(pauses);
-    const pauseLines = async () => (await redis.lrange(queueKey, 0, -1)).filter((line) => line.startsWith('pause-'));
+    const pauseLines = async () => (await own.redis.lrange(queueKey, 0, -1)).filter((line) => line.startsWith('pause-'));
     await expect.poll(async () => (await pauseLines()).length, { timeout: 15_000, interval: 100 }).toBe(sent.length);
     const stored = new Set(await pauseLines());
     expect(sent.filter((line) => !stored.has(line))).toEqual([]);
@@ -79,16 +62,16 @@ describe('click queue against a real Redis with faults', () => {
     const spool = createPostgresSpool(db, queueKey);
     const queue = queueFor(queueKey, { spool, spillAfterMs: 100, restoreIntervalMs: 100 });
     await expect.poll(() => queue.push('warm-up'), { timeout: 10_000 }).toBe('queued');
-    await server.stop('SIGTERM');
+    await own.server.stop('SIGTERM');
     const sent = lines('outage', 2_000);
     const outcomes = await Promise.all(sent.map((line) => queue.push(line)));
     expect(outcomes.filter((o) => o === 'dropped')).toEqual([]);
     await expect.poll(() => spooled('outage'), { timeout: 10_000 }).toBe(sent.length);
     expect(queue.bufferedLines).toBe(0);
 
-    await restartRedis();
+    await own.restart();
     await expect.poll(() => spooled('outage'), { timeout: 15_000 }).toBe(0);
-    const stored = await redis.lrange(queueKey, 0, -1);
+    const stored = await own.redis.lrange(queueKey, 0, -1);
     expect(stored.filter((line) => line.startsWith('outage-')).sort()).toEqual([...sent].sort());
   }, 60_000);
 
@@ -96,7 +79,7 @@ describe('click queue against a real Redis with faults', () => {
     const queueKey = key();
     const stopping = queueFor(queueKey, { spool: createPostgresSpool(db, queueKey), spillAfterMs: 60_000 });
     await expect.poll(() => stopping.push('warm-up'), { timeout: 10_000 }).toBe('queued');
-    await server.stop('SIGTERM');
+    await own.server.stop('SIGTERM');
     const sent = lines('stopped', 5_000);
     await Promise.all(sent.map((line) => stopping.push(line)));
     // spillAfterMs is long: only the stop makes these lines go to the spool.
@@ -107,12 +90,12 @@ describe('click queue against a real Redis with faults', () => {
     expect(await spooled('stopped')).toBe(sent.length);
 
     // Two fresh processes restore side by side: row locks keep them from pushing a line twice.
-    await restartRedis();
+    await own.restart();
     const a = queueFor(queueKey, { spool: createPostgresSpool(db, queueKey), restoreIntervalMs: 20, flushBatchLines: 100 });
     const b = queueFor(queueKey, { spool: createPostgresSpool(db, queueKey), restoreIntervalMs: 20, flushBatchLines: 100 });
     await Promise.all([a.push('warm-a'), b.push('warm-b')]);
     await expect.poll(() => spooled('stopped'), { timeout: 20_000 }).toBe(0);
-    const stored = (await redis.lrange(queueKey, 0, -1)).filter((line) => line.startsWith('stopped-'));
+    const stored = (await own.redis.lrange(queueKey, 0, -1)).filter((line) => line.startsWith('stopped-'));
     expect(stored.length).toBe(sent.length);
     expect(new Set(stored).size).toBe(sent.length);
   }, 60_000);

@@ -1,30 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { freePort, startRedisServer, type RunningProcess } from '../../support/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { ownRedisServer } from '../../support/own-redis.ts';
 import { startTestRuntime } from '../../support/web-runtime.ts';
 import { ADMIN_KEY, createWriteKey, decodeAll, send } from './ingest-helpers.ts';
 
-// A redis-server of this file's own: the test stops, freezes and restarts it.
-let server: RunningProcess;
-let port: number;
-let redis: Redis;
-beforeAll(async () => {
-  port = await freePort();
-  server = await startRedisServer(port);
-  redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 200 });
-  redis.on('error', () => {});
-});
-afterAll(async () => {
-  redis.disconnect();
-  server.child.kill('SIGCONT');
-  await server.stop('SIGKILL');
-});
+const own = ownRedisServer();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('events while Redis is down or stalled', () => {
   it('answers 200 and loses none: every accepted event reaches Redis once, after the outage', async () => {
-    const runtime = await startTestRuntime({ API_KEY: ADMIN_KEY, REDIS_URL: `redis://127.0.0.1:${port}/0`, CLICK_SPILL_AFTER_MS: '500' });
+    const runtime = await startTestRuntime({ API_KEY: ADMIN_KEY, REDIS_URL: own.url, CLICK_SPILL_AFTER_MS: '500' });
     const { key } = await createWriteKey(runtime.app, 'Faults app');
     const delivered: string[] = [];
     let n = 0;
@@ -39,8 +24,8 @@ describe('events while Redis is down or stalled', () => {
     };
     /** What the worker would take: everything on the list, oldest first. */
     const drain = async (): Promise<number> => {
-      const raw = await redis.lrange(runtime.queueKey, 0, -1);
-      if (raw.length > 0) await redis.ltrim(runtime.queueKey, 0, -raw.length - 1);
+      const raw = await own.redis.lrange(runtime.queueKey, 0, -1);
+      if (raw.length > 0) await own.redis.ltrim(runtime.queueKey, 0, -raw.length - 1);
       delivered.push(...decodeAll(raw.reverse()).map((l) => l.params.message_id ?? ''));
       return delivered.length;
     };
@@ -49,16 +34,16 @@ describe('events while Redis is down or stalled', () => {
     await expect.poll(drain, { timeout: 10_000 }).toBe(500);
 
     // Down: nothing listens. The buffer holds the lines, then the Postgres spool.
-    await server.stop('SIGKILL');
+    await own.server.stop('SIGKILL');
     await sendBatches(10);
     await sleep(1_000);
-    server = await startRedisServer(port);
+    await own.restart();
 
     // Stalled: the server freezes mid-stream (pushes and dedupe time out), then thaws.
     await sendBatches(3);
-    server.child.kill('SIGSTOP');
+    own.server.child.kill('SIGSTOP');
     await sendBatches(5);
-    server.child.kill('SIGCONT');
+    own.server.child.kill('SIGCONT');
     await sendBatches(2);
 
     const sent = n;
