@@ -63,12 +63,15 @@ export async function linksDatabase(adminUrl: string, links: number): Promise<{ 
     // No change notifications for the fill: nobody listens yet, and a million of them is slow.
     await sql`alter table campaign_links disable trigger user`;
     await sql`
-      insert into campaign_links (slug, campaign, adgroup, ad, network, targets)
+      insert into campaign_links (slug, campaign, adgroup, ad, network, targets, created_at, updated_at)
       select 'l-' || lpad(i::text, ${DIGITS}, '0'), 'spring-sale-' || (i % 1000), 'publisher-' || (i % 5000), 'creative-' || (i % 20),
              'network-' || (i % 10),
              jsonb_build_object('ios', 'https://apps.apple.com/app/id' || (100000000 + i % 1000),
                                 'android', 'https://play.google.com/store/apps/details?id=com.example.app' || (i % 1000),
-                                'default', 'https://example.com/landing/' || (i % 1000))
+                                'default', 'https://example.com/landing/' || (i % 1000)),
+             -- Links made over the past days, as a network's are: a million changed this
+             -- minute would be a bulk change, which clears the cache (link-delta-sync.ts).
+             now() - interval '1 day' - make_interval(secs => i), now() - interval '1 day' - make_interval(secs => i)
       from generate_series(1, ${links}) as i`;
     await sql`alter table campaign_links enable trigger user`;
     await sql`vacuum analyze campaign_links`;

@@ -65,6 +65,8 @@ export function createCacheWarmer(pager: LinkPager, cache: LinkCache, logger: Lo
     let added = 0;
     state = 'warming';
     let pending: ReturnType<typeof fetchPage> | undefined = fetchPage(null, current);
+    // A full cache ends a warm-up; a cleared one (a bulk change, a reconnect) cuts it short.
+    let cut = false;
     try {
       while (pending) {
         const { bulk, answer } = pending;
@@ -76,6 +78,7 @@ export function createCacheWarmer(pager: LinkPager, cache: LinkCache, logger: Lo
           if (next !== null && !cache.full) pending = fetchPage(next, current);
           for (const link of links) {
             if (!bulk.add(link)) {
+              cut = !cache.full;
               pending?.bulk.end();
               pending = undefined;
               break;
@@ -86,6 +89,12 @@ export function createCacheWarmer(pager: LinkPager, cache: LinkCache, logger: Lo
           bulk.end();
         }
         if (pending) await yieldToIo();
+      }
+      if (cut) {
+        // Whoever cleared the cache starts the next warm-up; until then it is not warm.
+        state = 'idle';
+        logger.info({ links: added }, 'link cache warm-up cut short: the cache was cleared');
+        return;
       }
       last = { links: added, ms: performance.now() - started };
       state = 'warm';

@@ -96,7 +96,7 @@ export function createLinkRepository(db: Database): LinkSource & LinkPager {
       return { links: rows.map(toLink), next: rows.length === limit && last ? { updatedAt: last[18], id: last[0] as number } : null };
     },
 
-    async changedSince(since, overlapMs) {
+    async changedSince(since, overlapMs, limit) {
       // Each change's updated_at is its transaction's start, which can be a little before
       // a change committed just before the previous check: the overlap reads those again.
       const [clock] = await queryRows<{ now: string }>(db, sql`select now()::text as now`);
@@ -104,7 +104,7 @@ export function createLinkRepository(db: Database): LinkSource & LinkPager {
       const changes = await queryRows<{ slug: string; updatedAt: string }>(
         db,
         sql`select ${campaignLinks.slug} as slug, ${campaignLinks.updatedAt}::text as "updatedAt" from ${campaignLinks}
-            where ${campaignLinks.updatedAt} > ${since ?? now}::timestamptz - make_interval(secs => ${overlapMs / 1000})`,
+            where ${campaignLinks.updatedAt} > ${since ?? now}::timestamptz - make_interval(secs => ${overlapMs / 1000}) limit ${limit + 1}`,
       );
       return { changes, now };
     },

@@ -50,7 +50,8 @@ export interface LinkPager {
   pageByRecency(after: LinkPageCursor | null, limit: number): Promise<{ links: Link[]; next: LinkPageCursor | null }>;
   /**
    * Links changed (created, updated, deleted) since `since` (null: now) less `overlapMs`,
-   * and the database's clock when it answered (the next call's `since`).
+   * at most `limit` of them, and the database's clock when it answered (the next call's
+   * `since`). More than `limit` changed when `changes` holds `limit + 1`.
    */
-  changedSince(since: string | null, overlapMs: number): Promise<{ changes: LinkChange[]; now: string }>;
+  changedSince(since: string | null, overlapMs: number, limit: number): Promise<{ changes: LinkChange[]; now: string }>;
 }

@@ -47,7 +47,8 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     metrics.onLinkLookup,
   );
   // Started before the warm-up, so a change made while a page is read is seen by one or the other.
-  const sync = startLinkDeltaSync(repository, links, logger, { intervalMs: config.LINK_CACHE_SYNC_MS });
+  // A bulk change clears the cache; once it has passed, the cache warms again.
+  const sync = startLinkDeltaSync(repository, links, logger, { intervalMs: config.LINK_CACHE_SYNC_MS, onSettled: () => warm && void warmer.start() });
   const warmer = createCacheWarmer(repository, links, logger);
   const warm = config.LINK_CACHE_WARM === '1';
   // A reconnected listener may have missed notifications: it clears the cache, which warms again.

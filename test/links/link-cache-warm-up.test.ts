@@ -29,7 +29,7 @@ function countedRepository() {
       counts.pages++;
       return repository.pageByRecency(after, limit);
     },
-    changedSince: (since, overlapMs) => repository.changedSince(since, overlapMs),
+    changedSince: (since, overlapMs, limit) => repository.changedSince(since, overlapMs, limit),
   };
   return { source, counts };
 }
@@ -52,6 +52,26 @@ describe('link cache warm-up', () => {
     expect(warmer.last?.links).toBeGreaterThanOrEqual(1_500);
     for (const slug of slugs) expect((await cache.get(slug))?.slug).toBe(slug);
     expect(counts.lookups).toBe(0);
+  });
+
+  it('is not warm when the cache was cleared while it ran: whoever cleared it warms again', async () => {
+    await insertMany(600, 'cut');
+    const { source } = countedRepository();
+    const cache = createLinkCache(source, { maxMb: 64 });
+    let pages = 0;
+    // The cache is cleared (a bulk change, a listener reconnect) after the second page is read.
+    const clearing: LinkPager = {
+      ...source,
+      pageByRecency: async (after, limit) => {
+        const page = await source.pageByRecency(after, limit);
+        if (++pages === 2) cache.clear();
+        return page;
+      },
+    };
+    const warmer = createCacheWarmer(clearing, cache, silentLogger, { pageSize: 100 });
+    await warmer.start();
+    expect(warmer.state).toBe('idle');
+    expect(warmer.last).toBeUndefined();
   });
 
   it('pages through links of the same updated_at without losing or repeating one', async () => {

@@ -13,7 +13,7 @@ const db = createDb(sql);
 const store = createLinkStore(db);
 afterAll(() => sql.end());
 
-function setUp() {
+function setUp(options: { maxChanges?: number; overlapMs?: number; onSettled?: () => void } = {}) {
   const repository = createLinkRepository(db);
   const counts = { lookups: 0 };
   const source: LinkSource & LinkPager = {
@@ -25,7 +25,7 @@ function setUp() {
   };
   const cache = createLinkCache(source);
   // A long interval: the test calls check() itself.
-  const sync = startLinkDeltaSync(source, cache, silentLogger, { intervalMs: 60_000 });
+  const sync = startLinkDeltaSync(source, cache, silentLogger, { intervalMs: 60_000, ...options });
   return { cache, sync, counts };
 }
 
@@ -73,6 +73,28 @@ describe('link delta sync', () => {
       await sync.ready;
       await cache.get(link.slug);
       await sync.check();
+      expect(cache.cached(link.slug)?.id).toBe(link.id);
+    } finally {
+      sync.stop();
+    }
+  });
+
+  it('clears the cache on a bulk change instead of reading it all, and says once when it has passed', async () => {
+    const link = await insertLink(sql, { slug: uniqueSlug('delta-bystander') });
+    const bulk = await Promise.all(Array.from({ length: 250 }, () => insertLink(sql, { slug: uniqueSlug('delta-bulk') })));
+    let settled = 0;
+    // No overlap: the second check reads only what changed after the first.
+    const { cache, sync } = setUp({ maxChanges: 200, overlapMs: 0, onSettled: () => settled++ });
+    try {
+      await sync.ready;
+      expect((await cache.get(link.slug))?.id).toBe(link.id);
+      await sql`update campaign_links set network = 'bulk' where id = any(${bulk.map((l) => l.id)})`;
+      await sync.check();
+      expect(cache.cached(link.slug)).toBeUndefined();
+      expect(settled).toBe(0);
+      expect((await cache.get(link.slug))?.id).toBe(link.id);
+      await sync.check();
+      expect(settled).toBe(1);
       expect(cache.cached(link.slug)?.id).toBe(link.id);
     } finally {
       sync.stop();
