@@ -3,14 +3,13 @@ import type { Database } from '../db/client.ts';
 import type { LinkStore } from '../links/link-store.ts';
 import type { ExplainDeps } from '../links/rules/explain-link.ts';
 import type { Logger } from '../shared/logger.ts';
-import { createAdminApp } from './admin/index.ts';
 import type { SessionStore } from './admin/session-store.ts';
-import { createApiApp } from './api/index.ts';
 import { createAuthThrottle, type AuthThrottle } from './auth-throttle.ts';
 import type { WebMetrics } from './metrics.ts';
 import { createClickRoute, type ClickRouteDeps } from './routes/click.ts';
 import { createHealthRoute, type ProbeGroup } from './routes/health.ts';
 import { createImpressionRoute } from './routes/impression.ts';
+import { lazyRoute } from './lazy-route.ts';
 import { createIngestRoutes, type IngestRouteDeps } from './ingest/ingest-routes.ts';
 import type { WriteKeyStore } from '../write-keys/write-key-store.ts';
 import { createMetricsRoute } from './routes/metrics.ts';
@@ -57,17 +56,20 @@ export function createApp(deps: AppDeps): Hono {
   const writeKeys = deps.ingest && { writeKeyStore: deps.ingest.writeKeyStore, onWriteKeyRevoked: () => deps.ingest?.writeKeys.forget() };
   const guarded = { ...deps, ...writeKeys, authThrottle: deps.authThrottle ?? createAuthThrottle(), explain: explainDeps(deps) };
   app.route('/', createClickRoute(deps));
-  app.route('/api/v1', createApiApp(guarded));
-  app.route('/admin', createAdminApp(guarded));
+  const finish = (sub: Hono): Hono => {
+    sub.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+    sub.onError((err, c) => {
+      deps.logger.error({ err, path: c.req.path }, 'unhandled error');
+      return c.json({ error: 'internal', message: 'internal error' }, 500);
+    });
+    return sub;
+  };
+  lazyRoute(app, '/api/v1', async () => (await import('./api/index.ts')).createApiApp(guarded), finish);
+  lazyRoute(app, '/admin', async () => (await import('./admin/index.ts')).createAdminApp(guarded), finish);
   app.route('/', createImpressionRoute({ ...deps, newImpressionId: deps.newClickId }));
   if (deps.ingest) app.route('/', createIngestRoutes({ ...deps, ...deps.ingest, onEvents: deps.metrics.eventsIngested }));
   app.route('/', createHealthRoute({ groups: deps.readiness }));
   app.route('/', createStaticRoute());
   app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));
-  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((err, c) => {
-    deps.logger.error({ err, path: c.req.path }, 'unhandled error');
-    return c.json({ error: 'internal', message: 'internal error' }, 500);
-  });
-  return app;
+  return finish(app);
 }

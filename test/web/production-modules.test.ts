@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('the production web process', () => {
-  it('never loads the embedded parts: PGlite, its drizzle driver, the in-process worker and queue', async () => {
+  it('never loads the embedded parts (PGlite, its drizzle driver, the in-process worker and queue), nor the admin UI and API before they are asked for', async () => {
     const traceFile = join(dir, 'modules.txt');
     const port = await freePort();
     const env = {
@@ -56,5 +56,22 @@ describe('the production web process', () => {
       ].some((part) => url.includes(part)),
     );
     expect(embedded).toEqual([]);
+
+    // The admin UI and the API load on their first request, not for clicks (the session
+    // store, which the process opens at start, is all it takes of them before).
+    const inAdminOrApi = () =>
+      readFileSync(traceFile, 'utf8')
+        .split('\n')
+        .filter((url) => /\/src\/web\/(admin|api)\//.test(url) && !url.endsWith('/admin/session-store.ts'));
+    expect(inAdminOrApi()).toEqual([]);
+    const api = await fetch(`http://127.0.0.1:${port}/api/v1/links`, { headers: { authorization: 'Bearer test-key' } });
+    expect(api.status).toBe(200);
+    expect(inAdminOrApi().some((url) => url.includes('/src/web/api/'))).toBe(true);
+    // Paths the API does not have still get the JSON answer.
+    const unknown = await fetch(`http://127.0.0.1:${port}/api/v1/nothing-here`, { headers: { authorization: 'Bearer test-key' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: 'not_found' });
+    expect((await fetch(`http://127.0.0.1:${port}/admin/login`)).status).toBe(200);
+    expect(inAdminOrApi().some((url) => url.includes('/src/web/admin/'))).toBe(true);
   });
 });
