@@ -1,5 +1,5 @@
 // `npm run bench`: prints figures and ratios; never pass/fail (machines here are noisy).
-// `npm run bench -- click|links|cache|tiers|worker|ingest|attribution|stats|stats-query` runs one part.
+// `npm run bench -- click|links|cache|tiers|worker|ingest|attribution|stats|stats-fold|stats-query` runs one part.
 import { benchAttribution } from './attribution.ts';
 import { benchCacheMemory } from './cache-memory.ts';
 import { benchClickPath } from './click-path.ts';
@@ -9,6 +9,7 @@ import { loadGenerator } from './load.ts';
 import { buildAsDeployed, procfileStart } from './procfile-flags.ts';
 import { benchMillionLinks, linksDatabase, type MillionLinksBench } from './million-links.ts';
 import { benchStatsConsumer, benchStatsQueries } from './stats.ts';
+import { benchEvents, benchFoldOnce } from './stats-fold.ts';
 import { benchWorker } from './worker.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -146,6 +147,18 @@ if (!only || only === 'stats') {
   const f = s.freshness;
   if (f) {
     console.log(`  freshness: ${fmt(f.clicks)} clicks queued at ${fmt(f.rate)}/s for ${freshSeconds} s with the worker and the stats consumer running: queued to counted p50 ${fmt(f.p50)} ms  p99 ${fmt(f.p99)} ms  max ${fmt(f.max)} ms${f.late > 0 ? `  (${fmt(f.late)} not counted within a minute)` : ''}`);
+  }
+}
+
+if (!only || only === 'stats-fold') {
+  const events = Number(process.env.BENCH_STATS_EVENTS ?? 100_000);
+  const batchSize = Number(process.env.STATS_BATCH_SIZE ?? 5000);
+  const foldRounds = Number(process.env.BENCH_STATS_ROUNDS ?? 3);
+  console.log(`stats fold alone (no Kafka): ${fmt(events)} events shaped like the stats bench's, batches of ${fmt(batchSize)}, into a fresh database, 1 and 2 transactions at a time, ${foldRounds} rounds`);
+  for (let round = 0; round < foldRounds; round++) {
+    const sample = benchEvents(events);
+    const [one, two] = [await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 1 }), await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 2 })];
+    console.log(`  round ${round + 1}: 1 at a time ${fmt(one.perSecond)} events/s (batch p50 ${ms(one.batchMs)})  2 at a time ${fmt(two.perSecond)} events/s (batch p50 ${ms(two.batchMs)})`);
   }
 }
 

@@ -22,6 +22,8 @@ export interface StatsConsumerOptions {
   lingerMs?: number;
   /** Kafka session timeout: how soon a dead consumer's partitions move to another. */
   sessionTimeoutMs?: number;
+  /** Fold transactions at a time, each of its own partition (default 2, see FOLDS_IN_FLIGHT). */
+  maxFoldsInFlight?: number;
 }
 
 export interface StatsConsumer {
@@ -32,6 +34,12 @@ export interface StatsConsumer {
 
 type Msg = Message<string, string, string, string>;
 const MAX_BACKOFF_MS = 5_000;
+const MAX_BYTES_PER_PARTITION = 1_048_576;
+// Every batch adds to the same rows (each hour's per-dimension totals, the long per-link
+// blocks), so a third fold at a time mostly waits for the locks of the first two, and on the
+// 2-core bench machine four at a time folded a third fewer events a second than two did
+// (README, Statistics benchmarks); two keep Postgres busy while this process prepares the next.
+const FOLDS_IN_FLIGHT = 2;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The stored positions of the group: where each partition resumes. Kafka's own commits are never used. */
@@ -98,6 +106,12 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       ...(options.kafka.tls ? { tls: options.kafka.tls } : {}),
       deserializers: stringDeserializers,
       maxWaitTime: 500,
+      // Kafka fills a fetch one partition after another: with the library's default (10 MB a
+      // partition, as much as the whole fetch) a backlog came one partition at a time, and
+      // that partition's batches folded one after another while the others had nothing
+      // buffered. 1 MB a partition (Kafka's own default) brings every partition's next
+      // few thousand messages in each fetch, so their folds run side by side.
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
       retries: 3,
       retryDelay: 500,
       connectTimeout: 5_000,
@@ -157,15 +171,17 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       logger.info({ groupId: options.groupId, topics: options.topics, storedPartitions: stored.length }, 'stats consumer joined');
 
       // Each partition folds its own batches, one at a time, in its own transaction, side by
-      // side with the other partitions': they never share an offsets row, and each takes
+      // side with another partition's (FOLDS_IN_FLIGHT): they never share an offsets row, and each takes
       // rollup rows in the same table and key order, so two that meet on a row wait rather
       // than deadlock (the fold would rerun one that did).
       let failed = false;
       try {
         while (!stopping && !state.broken && !failed) {
           if (buffered > 0 && buffered < options.batchSize && inFlight.size === 0) await sleep(options.lingerMs ?? 20);
-          for (const [key, waiting] of buffers) {
-            if (waiting.length === 0 || inFlight.has(key)) continue;
+          // The partitions with the most waiting first, while the limit leaves room.
+          const ready = [...buffers].filter(([key, waiting]) => waiting.length > 0 && !inFlight.has(key)).sort(([, a], [, b]) => b.length - a.length);
+          for (const [key, waiting] of ready) {
+            if (inFlight.size >= (options.maxFoldsInFlight ?? FOLDS_IN_FLIGHT)) break;
             const batch = waiting.splice(0, options.batchSize);
             buffered -= batch.length;
             const events: StatsEvent[] = [];

@@ -71,6 +71,33 @@ function foldSuite(name: string, open: () => Promise<{ db: Database; close(): Pr
       expect(new Map(rows.map((r) => [r.campaign, Number(r.n)]))).toEqual(new Map(odd.map((c) => [c, 1])));
     });
 
+    it('counts exactly when folds add to the same new rows at once', async () => {
+      const links = [nextLink++, nextLink++];
+      // Hours of their own far ahead, so the per-dimension rows hold only these events.
+      const start = Date.UTC(2090 + Math.floor(Math.random() * 9), Math.floor(Math.random() * 12), 3) / 1000;
+      const batches = Array.from({ length: 4 }, (_, b) =>
+        Array.from({ length: 150 }, (_, i) =>
+          statsEvent({ linkId: links[i % 2] as number, ts: start + ((i * 7 + b) % 5) * 3600, campaign: `c${i % 3}`, bot: i % 10 === 0, type: i % 9 === 0 ? '/t/imp' : '/t/click' }),
+        ),
+      );
+      const results = await Promise.all(batches.map((batch) => foldEvents(handle.db, batch)));
+      expect(results.reduce((n, r) => n + r.folded, 0)).toBe(600);
+      const ids = sql.raw(links.join(', '));
+      const [hourly] = await queryRows<{ n: string }>(handle.db, sql`select sum(count)::text as n from stats_hourly where link_id in (${ids})`);
+      expect(Number(hourly?.n)).toBe(600);
+      const levels = await queryRows<{ level: number; n: string }>(
+        handle.db,
+        sql`select level, sum(clicks + impressions + bot_clicks + bot_impressions)::text as n from stats_link_blocks where link_id in (${ids}) group by 1 order by 1`,
+      );
+      expect(levels.map((l) => Number(l.n))).toEqual(levels.map(() => 600));
+      const dims = await queryRows<{ dim: string; n: string }>(
+        handle.db,
+        sql`select dim, sum(clicks + impressions + bot_clicks + bot_impressions)::text as n from stats_dims_hourly
+            where hour >= to_timestamp(${start}) and hour < to_timestamp(${start + 5 * 3600}) group by 1 order by 1`,
+      );
+      expect(dims.map((d) => [d.dim, Number(d.n)])).toEqual(['', 'browser', 'campaign', 'country', 'device', 'network', 'os', 'platform', 'referrer'].map((d) => [d, 600]));
+    });
+
     it('skips events below the stored offset of their partition and moves the offset forward only', async () => {
       const linkId = nextLink++;
       const groupId = `g-${linkId}`;
