@@ -104,6 +104,7 @@ export function createClickQueue(
       settle(buffer.add(lines));
       return;
     }
+    const outages = state.outages;
     const timer = setTimeout(() => {
       // A stalled store would slow every click: skip it while this push finishes or fails.
       if (state.downUntil <= now()) pool.markDown(state, new Error(`push took over ${pushTimeoutMs} ms`));
@@ -112,7 +113,7 @@ export function createClickQueue(
     void track(
       state.store.push(lines).then(
         (): PushOutcome => {
-          if (state.down) pool.markUp(state);
+          if (state.down) pool.markUp(state, outages);
           return 'queued';
         },
         (err: unknown): PushOutcome => {

@@ -7,6 +7,8 @@ export interface PooledStore {
   downUntil: number;
   /** For logging once per change of state, not once per failed push. */
   down: boolean;
+  /** How many times the store went down: a push begun before the last time proves nothing. */
+  outages: number;
 }
 
 /**
@@ -21,7 +23,12 @@ export interface StorePool {
   /** A store to try even if all are cooling down: the one that failed longest ago. */
   probe(): PooledStore;
   markDown(state: PooledStore, reason: unknown): void;
-  markUp(state: PooledStore): void;
+  /**
+   * A push succeeded. `outagesAtStart` is `state.outages` when it began: a push sent before
+   * the store went down (a slow one that a timeout gave up on) says nothing about now, and
+   * marking the store up on it would log "reachable again" in the middle of an outage.
+   */
+  markUp(state: PooledStore, outagesAtStart: number): void;
   /** Pushes to a healthy (or probed) store; marks it down and rethrows on failure. */
   push(lines: readonly string[]): Promise<void>;
 }
@@ -34,7 +41,7 @@ export function createStorePool(
   now: () => number,
 ): StorePool {
   if (stores.length === 0) throw new Error('createStorePool: at least one store is required');
-  const states: PooledStore[] = stores.map((store) => ({ store, downUntil: 0, down: false }));
+  const states: PooledStore[] = stores.map((store) => ({ store, downUntil: 0, down: false, outages: 0 }));
   let next = 0;
 
   const pool: StorePool = {
@@ -58,10 +65,12 @@ export function createStorePool(
       state.downUntil = now() + cooldownMs;
       if (state.down) return;
       state.down = true;
+      state.outages++;
       const message = reason instanceof Error ? reason.message : String(reason);
       logger.warn({ store: state.store.name, reason: message }, 'click store unavailable; buffering clicks');
     },
-    markUp(state) {
+    markUp(state, outagesAtStart) {
+      if (outagesAtStart !== state.outages) return;
       state.downUntil = 0;
       if (!state.down) return;
       state.down = false;
@@ -69,13 +78,14 @@ export function createStorePool(
     },
     async push(lines) {
       const state = pool.probe();
+      const outages = state.outages;
       try {
         await state.store.push(lines);
       } catch (err) {
         pool.markDown(state, err);
         throw err;
       }
-      pool.markUp(state);
+      pool.markUp(state, outages);
     },
   };
   return pool;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClickQueue, type ClickQueueObserver } from '../../src/queue/click-queue.ts';
 import type { ClickStore } from '../../src/queue/click-store.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { silentLogger } from '../support/fixtures.ts';
 
 type Mode = 'up' | 'down' | 'stalled';
@@ -97,6 +98,34 @@ describe('click queue', () => {
     await expect(queue.push('next')).resolves.toBe('buffered');
     store.set('up');
     await expect.poll(() => store.lines.sort(), { timeout: 2_000 }).toEqual(['next', 'slow']);
+  });
+
+  it('logs an outage once: a slow push that succeeds after the store went down does not say it is back', async () => {
+    const messages: string[] = [];
+    const logger = createLogger('info', 'test', { write: (line: string) => void messages.push(JSON.parse(line).msg) });
+    let release: () => void = () => {};
+    let mode: 'slow' | 'down' | 'up' = 'slow';
+    const store: ClickStore = {
+      name: 'a',
+      push: () => (mode === 'slow' ? new Promise<void>((resolve) => (release = resolve)) : mode === 'down' ? Promise.reject(new Error('a down')) : Promise.resolve()),
+      ping: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const queue = createClickQueue([store], logger, { ...fast, storeCooldownMs: 0 });
+    // Sent before the outage and given up on by the timeout: the store is marked down.
+    await expect(queue.push('slow')).resolves.toBe('pending');
+    mode = 'down';
+    await expect(queue.push('failed')).resolves.toBe('buffered');
+    // The old push's answer arrives in the middle of the outage.
+    release();
+    await new Promise((r) => setTimeout(r, 5));
+    await expect(queue.push('failed again')).resolves.toBe('buffered');
+    const said = () => messages.filter((m) => /click store/.test(m));
+    expect(said()).toEqual(['click store unavailable; buffering clicks']);
+    // A push sent after the outage began does say it.
+    mode = 'up';
+    await expect.poll(said, { timeout: 2_000 }).toEqual(['click store unavailable; buffering clicks', 'click store reachable again']);
+    await queue.close();
   });
 
   it('drops and counts past the buffer bound instead of growing without limit', async () => {
