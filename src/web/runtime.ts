@@ -46,13 +46,14 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     },
     metrics.onLinkLookup,
   );
-  // Started before the warm-up, so a change made while a page is read is seen by one or the other.
-  // A bulk change clears the cache; once it has passed, the cache warms again.
-  const sync = startLinkDeltaSync(repository, links, logger, { intervalMs: config.LINK_CACHE_SYNC_MS, onSettled: () => warm && void warmer.start() });
-  const warmer = createCacheWarmer(repository, links, logger);
   const warm = config.LINK_CACHE_WARM === '1';
+  const warmer = createCacheWarmer(repository, links, logger);
+  const warmAgain = () => warm && void warmer.start();
+  // Started before the warm-up, so a change made while a page is read is seen by one or the
+  // other. A bulk change clears the cache; once it has passed, the cache warms again.
+  const sync = startLinkDeltaSync(repository, links, logger, { intervalMs: config.LINK_CACHE_SYNC_MS, onSettled: warmAgain });
   // A reconnected listener may have missed notifications: it clears the cache, which warms again.
-  const listener = listenForLinkChanges(database.notifications, links, logger, { onCleared: () => warm && void warmer.start() });
+  const listener = listenForLinkChanges(database.notifications, links, logger, { onCleared: warmAgain });
   metrics.observeLinkCache(() => ({ links: links.size, bytes: links.bytes, warm: warmer.state === 'warm', warmSeconds: (warmer.last?.ms ?? 0) / 1000 }));
   const queue = createClickQueue(
     stores,
