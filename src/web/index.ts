@@ -45,13 +45,17 @@ if (processes > 1 && cluster.isPrimary) {
     });
   }
 } else {
-  const [{ startWebRuntime }, { startBanner }] = await Promise.all([import('./runtime.ts'), import('./banner.ts')]);
+  const [{ startWebRuntime }, { startBanner }, { serverWithFastPath }] = await Promise.all([
+    import('./runtime.ts'),
+    import('./banner.ts'),
+    import('./routes/click-fast-path.ts'),
+  ]);
   const runtime = await startWebRuntime(config, logger).catch((err: unknown) => {
     if (!(err instanceof EmbeddedInUseError)) throw err;
     console.error(`${err.message}. Stop it first, or set DATABASE_URL.`);
     process.exit(1);
   });
-  const server = serve({ fetch: runtime.app.fetch, port: config.PORT }, (info) => {
+  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, createServer: serverWithFastPath(runtime.clickFastPath) }, (info) => {
     // `npm run links` finds the API here and goes through it instead of opening the files.
     runtime.parts.database.advertise?.(`http://127.0.0.1:${info.port}`);
     logger.info({ port: info.port, embedded: runtime.parts.embedded }, 'web listening');

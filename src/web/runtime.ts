@@ -10,7 +10,8 @@ import { createClickQueue } from '../queue/click-queue.ts';
 import { createPostgresSpool } from '../queue/click-spool.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createDbSessionStore } from './admin/session-store.ts';
-import { createApp } from './app.ts';
+import { type AppDeps, createApp } from './app.ts';
+import { type ClickFastPath, createClickFastPath } from './routes/click-fast-path.ts';
 import type { WebConfig } from '../config/web.ts';
 import { CLICK_COUNT_TIMEOUT_MS, createLinkRulesParts } from './click/link-rules-parts.ts';
 import { openWebParts, type WebParts } from './embedded.ts';
@@ -20,6 +21,8 @@ import { createIngestParts } from './ingest/ingest-parts.ts';
 
 export interface WebRuntime {
   app: Hono;
+  /** The common click on Node's own request; the server tries it before `app`. */
+  clickFastPath: ClickFastPath;
   parts: WebParts;
   /** Resolves when link change notifications are flowing. */
   listening: Promise<void>;
@@ -86,7 +89,7 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
     },
     logger,
   );
-  const app = createApp({
+  const appDeps: AppDeps = {
     links,
     queue,
     detectPlatform: createPlatformDetector(),
@@ -111,10 +114,12 @@ export async function startWebRuntime(config: WebConfig, logger: Logger): Promis
       { anyOf: [{ name: 'postgres', check: () => database.ping() }] },
       { anyOf: stores.map((store) => ({ name: store.name, check: () => store.ping() })) },
     ],
-  });
+  };
+  const app = createApp(appDeps);
 
   return {
     app,
+    clickFastPath: createClickFastPath(appDeps),
     parts,
     listening: listener.ready,
     async warmUp() {

@@ -8,7 +8,9 @@ import { createRedirectBuilder } from '../click/redirect-url.ts';
 import { refererHost } from '../tracking/referer-host.ts';
 import type { WebMetrics } from '../metrics.ts';
 import { cachedLink, eventLine, type EventRouteDeps } from '../tracking/event-line.ts';
-import { requestIp } from '../visitor/visitor-address.ts';
+import type { Link } from '../../links/link.ts';
+import type { Platform } from '../platform/detect-platform.ts';
+import { requestIp, visitorAddress, type VisitorAddress } from '../visitor/visitor-address.ts';
 
 export interface ClickRouteDeps extends EventRouteDeps {
   metrics: Pick<WebMetrics, 'clickAnswered' | 'invalidAdId'>;
@@ -26,15 +28,53 @@ export const CLICK_TYPE = '/t/click';
 
 // A cached redirect is a lost click; the visitor's query may carry ad ids that must not
 // leak to the target through the Referer header.
-const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
+export const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
 
 function redirect(location: string): Response {
   return new Response(null, { status: 302, headers: { location, ...NO_STORE } });
 }
 
+/** A click whose target is chosen, as either click path (the Hono route, the fast path) sees it. */
+export interface ChosenClick {
+  link: Link;
+  target: string;
+  platform: Platform;
+  userAgent: string;
+  query: Record<string, string>;
+  /** The `Referer` header, whole (only its host is queued). */
+  referer: string | undefined;
+  /** The visitor's address as queued; asked for only when the click is queued (GET). */
+  address: () => VisitorAddress;
+  rule?: string | undefined;
+  variant?: string | undefined;
+}
+
+/**
+ * What both click paths do once the target is chosen: the ad ids, the click id, the final
+ * URL, and (when the click is queued) its line. One home, so the fast path can never queue
+ * a click differently from the route.
+ */
+export function createClickCompleter(deps: ClickRouteDeps): (click: ChosenClick, queued: boolean) => { redirectUrl: string; line: string | undefined } {
+  const buildRedirect = createRedirectBuilder({ appStoreProviderToken: deps.appStoreProviderToken });
+  return (click, queued) => {
+    const { link, platform, query } = click;
+    const ids = readAdIds(query);
+    const clickId = deps.newClickId();
+    const redirectUrl = buildRedirect(link, click.target, { clickId, slug: link.slug, campaign: link.campaign, platform, adid: ids.adid, query });
+    if (!queued) return { redirectUrl, line: undefined };
+    const line = eventLine(click.address(), deps, { link, platform, userAgent: click.userAgent, query, ids }, {
+      topic: CLICK_TOPIC,
+      type: CLICK_TYPE,
+      params: (attr) =>
+        clickParams({ clickId, link, platform, redirectUrl, refererHost: refererHost(click.referer), visitorQuery: query, attribution: attr, rule: click.rule, variant: click.variant }),
+    });
+    return { redirectUrl, line };
+  };
+}
+
 export function createClickRoute(deps: ClickRouteDeps): Hono {
   const { links, queue, metrics, logger } = deps;
-  const buildRedirect = createRedirectBuilder({ appStoreProviderToken: deps.appStoreProviderToken });
+  const complete = createClickCompleter(deps);
   const rulesDeps: LinkRulesDeps = { ...deps.linkRules, trustProxy: deps.trustProxy, nowMs: deps.nowMs };
 
   const notFound = (): Response =>
@@ -83,17 +123,10 @@ export function createClickRoute(deps: ClickRouteDeps): Hono {
       }
       if (!target) return answer(notFound(), platform, 'no_target');
 
-      const ids = readAdIds(query);
-      const clickId = deps.newClickId();
-      const redirectUrl = buildRedirect(link, target, { clickId, slug: link.slug, campaign: link.campaign, platform, adid: ids.adid, query });
-      if (c.req.method !== 'GET') return answer(redirect(redirectUrl), platform, 'head');
-
-      const line = eventLine(c, deps, { link, platform, userAgent, query, ids, ip }, {
-        topic: CLICK_TOPIC,
-        type: CLICK_TYPE,
-        params: (attr) =>
-          clickParams({ clickId, link, platform, redirectUrl, refererHost: refererHost(c.req.header('referer')), visitorQuery: query, attribution: attr, rule, variant }),
-      });
+      const address = () => visitorAddress(c, deps.trustProxy, deps.ipPrivacy ?? 'off', ip);
+      const get = c.req.method === 'GET';
+      const { redirectUrl, line } = complete({ link, target, platform, userAgent, query, referer: c.req.header('referer'), address, rule, variant }, get);
+      if (line === undefined) return answer(redirect(redirectUrl), platform, 'head');
       const queued = await queue.push(line);
       return answer(redirect(redirectUrl), platform, queued);
     } catch (err) {

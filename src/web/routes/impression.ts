@@ -4,6 +4,7 @@ import { readAdIds } from '../click/ad-ids.ts';
 import { impressionParams } from '../tracking/event-params.ts';
 import type { WebMetrics } from '../metrics.ts';
 import { cachedLink, eventLine, type EventRouteDeps } from '../tracking/event-line.ts';
+import { visitorAddress } from '../visitor/visitor-address.ts';
 
 export interface ImpressionRouteDeps extends EventRouteDeps {
   metrics: Pick<WebMetrics, 'impressionAnswered' | 'invalidAdId'>;
@@ -50,7 +51,8 @@ export function createImpressionRoute(deps: ImpressionRouteDeps): Hono {
       const platform = deps.detectPlatform(userAgent, c.req.header('sec-ch-ua-platform'));
       const query = c.req.query();
       const ids = readAdIds(query);
-      const line = eventLine(c, deps, { link, platform, userAgent, query, ids }, {
+      const address = visitorAddress(c, deps.trustProxy, deps.ipPrivacy ?? 'off');
+      const line = eventLine(address, deps, { link, platform, userAgent, query, ids }, {
         topic: IMPRESSION_TOPIC,
         type: IMPRESSION_TYPE,
         params: (attr) => impressionParams({ impressionId: deps.newImpressionId(), link, platform, visitorQuery: query, attribution: attr }),

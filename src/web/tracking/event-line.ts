@@ -1,4 +1,3 @@
-import type { Context } from 'hono';
 import type { LinkCache } from '../../links/link-cache.ts';
 import { SLUG_PATTERN, type Link } from '../../links/link.ts';
 import type { ClickQueue } from '../../queue/click-queue.ts';
@@ -6,7 +5,7 @@ import { encodeLineWithParams } from '../../shared/click-line.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AdIds } from '../click/ad-ids.ts';
 import { attribution, type Attribution } from '../click/attribution.ts';
-import { visitorAddress } from '../visitor/visitor-address.ts';
+import type { VisitorAddress } from '../visitor/visitor-address.ts';
 import type { IpPrivacy } from '../visitor/privacy.ts';
 import type { WebMetrics } from '../metrics.ts';
 import type { Platform } from '../platform/detect-platform.ts';
@@ -44,8 +43,6 @@ export interface Visit {
   userAgent: string;
   query: Record<string, string>;
   ids: AdIds;
-  /** The client's full address, when the route already worked it out (for link rules). */
-  ip?: string | undefined;
 }
 
 export interface EventKind {
@@ -56,19 +53,20 @@ export interface EventKind {
 }
 
 /**
- * The queued line of a click or an impression: counts the ids it goes on without, places
- * the visitor (truncated when they asked for privacy, so the full address never leaves the
- * process), stamps the time and adds the attribution fields.
+ * The queued line of a click or an impression: counts the ids it goes on without, takes the
+ * visitor's address as placed by visitor-address.ts (truncated when they asked for privacy,
+ * so the full address never leaves the process), stamps the time and adds the attribution
+ * fields.
  */
 export function eventLine(
-  c: Context,
-  deps: EventRouteDeps & { metrics: Pick<WebMetrics, 'invalidAdId'> },
+  address: VisitorAddress,
+  deps: Pick<EventRouteDeps, 'nowMs'> & { metrics: Pick<WebMetrics, 'invalidAdId'> },
   visit: Visit,
   event: EventKind,
 ): string {
   const { link, platform, query, ids } = visit;
   reportRejectedIds(ids, deps.metrics);
-  const { ip, privacy } = visitorAddress(c, deps.trustProxy, deps.ipPrivacy ?? 'off', visit.ip);
+  const { ip, privacy } = address;
   const ts = Math.floor(deps.nowMs() / 1000);
   const params = event.params(attribution({ ids, query, ip, platform, tsSeconds: ts, link, privacy }));
   return encodeLineWithParams({ ip, ts, topic: event.topic, type: event.type, userAgent: visit.userAgent }, params);
