@@ -21,9 +21,13 @@ export interface AttributionInput {
   privacy: boolean;
 }
 
+/** The attribution fields, in the order they are queued. */
+export const ATTRIBUTION_FIELDS = ['adid', 'idfa_md5', 'idfa_sha1', 'idfa_comb', 'lookup_key', 'attr_window_from', 'attr_window_till', 'click', 'partner_data', 'privacy'] as const;
+export type AttributionField = (typeof ATTRIBUTION_FIELDS)[number];
+
 export interface Attribution {
-  /** In the order they are queued. */
-  fields: Record<string, string>;
+  /** Set in the order of ATTRIBUTION_FIELDS, which is how they are queued. */
+  fields: Partial<Record<AttributionField, string>>;
   /** Visitor parameters now carried by `fields` (a few at most); the rest go to `reqparams`. */
   consumed: readonly string[];
   /** A visitor value was cut to fit. */
@@ -44,7 +48,7 @@ export function md5Hex(text: string): string {
  */
 export function attribution(input: AttributionInput): Attribution {
   const { ids, query, link } = input;
-  const fields: Record<string, string> = {};
+  const fields: Attribution['fields'] = {};
   const consumed: string[] = [...ids.consumed];
   let truncated = false;
 
@@ -61,7 +65,7 @@ export function attribution(input: AttributionInput): Attribution {
   fields.attr_window_from = String(input.tsSeconds);
   fields.attr_window_till = String(input.tsSeconds + windowMinutes * 60);
 
-  const passThrough = (field: string, from: string, max: number) => {
+  const passThrough = (field: AttributionField, from: string, max: number) => {
     const value = query[from] as string;
     consumed.push(from);
     if (value === '') return;

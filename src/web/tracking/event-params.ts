@@ -1,7 +1,7 @@
 import type { Link } from '../../links/link.ts';
 import { encodeComponent, encodeParam } from '../../shared/click-line.ts';
 import type { Platform } from '../platform/detect-platform.ts';
-import type { Attribution } from '../click/attribution.ts';
+import { ATTRIBUTION_FIELDS, type Attribution } from '../click/attribution.ts';
 
 /**
  * Cap on the visitor's own query parameters in one line (the `reqparams` query string);
@@ -53,18 +53,21 @@ export function impressionParams(facts: ImpressionFacts): string {
 }
 
 // Written straight into the field, in queue order, with no object in between: this runs
-// for every click. Our own field names need no escaping.
+// for every click. Our own field names need no escaping, nor does the platform (one of
+// ours); the escaping check costs measurably at over 20 values a click.
 function eventParams(idParam: string, facts: EventFacts, redirectUrl: string | undefined, refererHost?: string): string {
   const { link, attribution, visitorQuery } = facts;
   let out =
     `${idParam}&link_id=${link.id}&slug=${encodeComponent(link.slug)}` +
     `&campaign=${encodeComponent(link.campaign ?? '')}&adgroup=${encodeComponent(link.adgroup ?? '')}` +
-    `&ad=${encodeComponent(link.ad ?? '')}&network=${encodeComponent(link.network ?? '')}` +
-    `&platform=${encodeComponent(facts.platform)}`;
+    `&ad=${encodeComponent(link.ad ?? '')}&network=${encodeComponent(link.network ?? '')}&platform=${facts.platform}`;
   if (redirectUrl !== undefined) out += `&redirect_url=${encodeComponent(redirectUrl)}`;
   if (refererHost) out += `&referer_host=${encodeComponent(refererHost)}`;
   const { fields } = attribution;
-  for (const key in fields) out += `&${encodeParam(key, fields[key] as string)}`;
+  for (const key of ATTRIBUTION_FIELDS) {
+    const value = fields[key];
+    if (value !== undefined) out += `&${key}=${encodeComponent(value)}`;
+  }
   const { reqparams, truncated } = visitorRest(visitorQuery, attribution.consumed);
   if (reqparams !== '') out += `&reqparams=${encodeComponent(reqparams)}`;
   if (truncated || attribution.truncated) out += '&params_truncated=1';
