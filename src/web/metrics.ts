@@ -34,8 +34,8 @@ function deferredCounter(name: string, help: string, labelNames: readonly string
 export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
   const { registry, registers } = createRegistry(options);
 
-  const clicks = new Counter({ name: 'clicks_total', help: 'Clicks answered, by platform chosen and outcome', labelNames: ['platform', 'outcome'] as const, registers });
-  const clickChildren = new Map<string, ReturnType<typeof clicks.labels>>();
+  // Every click (see deferredCounter).
+  const clicks = deferredCounter('clicks_total', 'Clicks answered, by platform chosen and outcome', ['platform', 'outcome'], registers);
   const redirectSeconds = new Histogram({ name: 'click_redirect_duration_seconds', help: 'Time from request to redirect on the click route', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
   // Every click looks a link up (see deferredCounter).
   const linkLookups = deferredCounter('link_cache_lookups_total', 'Link lookups by outcome: hit (in memory), miss (went to Postgres)', ['outcome'], registers);
@@ -88,11 +88,7 @@ export function createWebMetrics(options: { defaultMetrics?: boolean } = {}) {
       if (count > 0) events.inc({ outcome }, count);
     },
     clickAnswered: (platform: string, outcome: string, seconds: number) => {
-      // Label sets are few; resolving a child once spares hashing the labels on every click.
-      const key = `${platform}\0${outcome}`;
-      let child = clickChildren.get(key);
-      if (!child) clickChildren.set(key, (child = clicks.labels(platform, outcome)));
-      child.inc();
+      clicks(platform, outcome);
       redirectSeconds.observe(seconds);
     },
   };
