@@ -5,6 +5,7 @@ import type { KafkaConnection } from '../shared/kafka-options.ts';
 import type { Logger } from '../shared/logger.ts';
 import { foldEvents } from './fold.ts';
 import type { StatsMetrics } from './metrics.ts';
+import { partitionEnds } from './offsets.ts';
 import { queryRows } from './sql-rows.ts';
 import { toStatsEvent, type EventSource, type StatsEvent, type VisitorHasher } from './stats-event.ts';
 import { toConversionEvent, type ConversionEvent } from './conversion-event.ts';
@@ -33,6 +34,8 @@ export interface StatsConsumer {
 }
 
 type Msg = Message<string, string, string, string>;
+/** A parsed message waiting to be folded. */
+type Waiting = { source: EventSource; event: StatsEvent | { conversion: ConversionEvent } | { skip: string } };
 const MAX_BACKOFF_MS = 5_000;
 const MAX_BYTES_PER_PARTITION = 1_048_576;
 // Every batch adds to the same rows (each hour's per-dimension totals, the long per-link
@@ -73,9 +76,9 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         const result = await foldEvents(db, events, { groupId: options.groupId, positions, conversions });
         metrics.foldDone(result, (performance.now() - started) / 1000);
         if (failing) logger.info('postgres is back: folding again');
-        for (const p of positions) {
+        for (const p of partitionEnds(positions)) {
           const key = `${p.topic}:${p.partition}`;
-          if ((folded.get(key) ?? -1n) < p.offset + 1n) folded.set(key, p.offset + 1n);
+          if ((folded.get(key) ?? -1n) < p.next) folded.set(key, p.next);
         }
         return true;
       } catch (err) {
@@ -118,7 +121,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     });
     const state = { broken: false };
     // Parsed messages waiting to be folded, per topic and partition.
-    const buffers = new Map<string, { source: EventSource; event: StatsEvent | { conversion: ConversionEvent } | { skip: string } }[]>();
+    const buffers = new Map<string, Waiting[]>();
     let buffered = 0;
     const inFlight = new Map<string, Promise<boolean>>();
     let stream: MessagesStream<string, string, string, string> | undefined;
@@ -153,11 +156,17 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       });
       // Each message is parsed as it arrives, while the previous batch is being folded
       // (Postgres works, this process waits): the next batch is ready when the fold ends.
+      // Messages come in runs of one partition: its key and buffer are looked up once a run.
+      let run: { topic: string; partition: number; key: string; waiting: Waiting[] } | undefined;
       activeStream.on('data', (message: Msg) => {
         const source = { topic: message.topic, partition: message.partition, offset: message.offset };
-        const key = `${message.topic}:${message.partition}`;
-        let waiting = buffers.get(key);
-        if (!waiting) buffers.set(key, (waiting = []));
+        if (!run || run.topic !== message.topic || run.partition !== message.partition) {
+          const key = `${message.topic}:${message.partition}`;
+          let list = buffers.get(key);
+          if (!list) buffers.set(key, (list = []));
+          run = { topic: message.topic, partition: message.partition, key, waiting: list };
+        }
+        const { key, waiting } = run;
         waiting.push({ source, event: parseMessage(message.value, source) });
         if (++buffered >= options.batchSize * 2) activeStream.pause();
         // A partition that is folding takes its next batch when that fold ends.

@@ -58,7 +58,7 @@ async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], op
   let stored: Map<string, bigint> | undefined;
   if (options.groupId !== undefined) {
     stored = await lockOffsets(tx, options.groupId, positions);
-    candidates = events.filter((e) => isFresh(e.source, stored));
+    candidates = events.filter(freshIn(stored));
     stale = events.length - candidates.length;
   }
   // One event per id: the same click twice in a batch counts once.
@@ -66,12 +66,26 @@ async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], op
   for (const e of candidates) if (!byKey.has(e.key)) byKey.set(e.key, e);
   const folded = await writeBatch(tx, [...byKey.values()]);
   // Conversions (issue 14) keep their own dedupe rows and rollups; same transaction and offsets.
-  const conversions = await foldConversions(tx, (options.conversions ?? []).filter((e) => isFresh(e.source, stored)));
+  const conversions = await foldConversions(tx, (options.conversions ?? []).filter(freshIn(stored)));
   if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, positions);
   return { folded, duplicates: candidates.length - folded, stale, ...(conversions > 0 ? { conversions } : {}) };
 }
 
-/** Not below its partition's stored offset (always, without stored offsets). */
-function isFresh(source: EventSource | undefined, stored: Map<string, bigint> | undefined): boolean {
-  return !source || !stored || source.offset >= (stored.get(`${source.topic}:${source.partition}`) ?? -1n);
+/**
+ * Whether an event is not below its partition's stored offset (always, without stored
+ * offsets). A batch is one partition's run of messages, so the previous event's partition
+ * is checked first: no key string per event.
+ */
+function freshIn(stored: Map<string, bigint> | undefined): (e: { source?: EventSource | undefined }) => boolean {
+  let topic: string | undefined;
+  let partition = -1;
+  let from = -1n;
+  return ({ source }) => {
+    if (!source || !stored) return true;
+    if (source.topic !== topic || source.partition !== partition) {
+      ({ topic, partition } = source);
+      from = stored.get(`${topic}:${partition}`) ?? -1n;
+    }
+    return source.offset >= from;
+  };
 }

@@ -3,19 +3,27 @@ import { numberArray, textArray } from './pg-array.ts';
 import { queryRows, type Executor } from './sql-rows.ts';
 import type { EventSource } from './stats-event.ts';
 
-interface PartitionEnd {
+export interface PartitionEnd {
   topic: string;
   partition: number;
   next: bigint;
 }
 
-/** Per topic and partition of a batch, the offset after its last message; in key order (fewer deadlocks). */
-function partitionEnds(positions: readonly EventSource[]): PartitionEnd[] {
+/**
+ * Per topic and partition of a batch, the offset after its last message; in key order (fewer
+ * deadlocks). A consumer's batch is one partition's run of messages: the entry of the
+ * previous message is checked first, so a batch costs no key string per message.
+ */
+export function partitionEnds(positions: readonly EventSource[]): PartitionEnd[] {
   const next = new Map<string, PartitionEnd>();
+  let last: PartitionEnd | undefined;
   for (const source of positions) {
-    const key = `${source.topic}:${source.partition}`;
-    const seen = next.get(key);
-    if (!seen || seen.next < source.offset + 1n) next.set(key, { topic: source.topic, partition: source.partition, next: source.offset + 1n });
+    if (!last || last.topic !== source.topic || last.partition !== source.partition) {
+      const key = `${source.topic}:${source.partition}`;
+      last = next.get(key);
+      if (!last) next.set(key, (last = { topic: source.topic, partition: source.partition, next: -1n }));
+    }
+    if (last.next <= source.offset) last.next = source.offset + 1n;
   }
   return [...next].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
 }
