@@ -31,8 +31,11 @@ export interface BulkLoad {
 }
 
 export interface LinkCache {
-  /** The cached answer without waiting: a link, null (known unknown), or undefined (ask `get`). */
-  cached(slug: string): Link | null | undefined;
+  /**
+   * The cached answer without waiting: a link, null (known unknown), or undefined (ask `get`).
+   * `count` false: not counted as a lookup (the caller counts it if it uses the answer).
+   */
+  cached(slug: string, count?: boolean): Link | null | undefined;
   /** The link, or null when the slug is unknown. Throws when the database cannot answer in time. */
   get(slug: string): Promise<Link | null>;
   invalidate(slug: string): void;
@@ -157,14 +160,14 @@ export function createLinkCache(source: LinkSource, options: LinkCacheOptions = 
     }
   }
 
-  function cached(slug: string): Link | null | undefined {
+  function cached(slug: string, count = true): Link | null | undefined {
     const link = links.get(slug);
     if (link !== undefined) {
-      onLookup('hit');
+      if (count) onLookup('hit');
       return link;
     }
     if (unknown.size > 0 && unknown.get(slug) !== undefined) {
-      onLookup('hit');
+      if (count) onLookup('hit');
       return null;
     }
     return undefined;

@@ -48,6 +48,10 @@ describe('the click fast path (Node request, no Hono)', () => {
     expect(click_id).toMatch(/^[0-9a-f-]{36}$/);
     return { ...line, ts: 0, params };
   };
+  const lookupHits = async (): Promise<number> => {
+    const text = await (await runtime.app.request('/metrics')).text();
+    return Number(/^link_cache_lookups_total\{outcome="hit"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
   const viaServer = async (path: string, headers: Record<string, string>, method = 'GET') => {
     took.length = 0;
     const res = await fetch(`${base}${path}`, { method, headers, redirect: 'manual' });
@@ -61,8 +65,10 @@ describe('the click fast path (Node request, no Hono)', () => {
     // The first click looks the link up (a miss goes to Hono); the second is answered from the cache.
     const viaHono = await runtime.app.request(path, { headers });
     const honoLine = comparable(await popLine());
+    const hits = await lookupHits();
     const { res, fast } = await viaServer(path, headers);
     expect(fast).toBe(true);
+    expect(await lookupHits()).toBe(hits + 1);
     expect(res.status).toBe(302);
     for (const name of ['location', 'cache-control', 'referrer-policy', 'x-robots-tag']) expect(res.headers.get(name)).toBe(viaHono.headers.get(name));
     const fastLine = comparable(await popLine());
@@ -103,8 +109,11 @@ describe('the click fast path (Node request, no Hono)', () => {
       ['GET', '/health', 200],
     ];
     for (const [method, path, status] of cases) {
+      const hits = await lookupHits();
       const { res, fast } = await viaServer(path, { 'user-agent': IPHONE_UA }, method);
       expect({ path, method, fast, status: res.status }).toEqual({ path, method, fast: false, status });
+      // A click handed on is counted once, by the route (the cached links: HEAD and ruled).
+      if (method === 'HEAD' || path.endsWith(ruled.slug)) expect(await lookupHits()).toBe(hits + 1);
     }
     // Of those, only the ruled GET is a click.
     expect(await redis.llen(runtime.queueKey)).toBe(1);

@@ -3,6 +3,7 @@ import { getQueryParam } from 'hono/utils/url';
 import { SLUG_PATTERN } from '../../links/link.ts';
 import { chooseTarget } from '../click/choose-target.ts';
 import { hasLinkRules } from '../click/link-rules.ts';
+import type { WebMetrics } from '../metrics.ts';
 import { incomingAddress } from '../visitor/visitor-address.ts';
 import { type ClickRouteDeps, createClickCompleter, NO_STORE } from './click.ts';
 
@@ -27,7 +28,7 @@ function plainSlug(url: string): string | undefined {
  * so the two cannot disagree on what they both answer: they share the completer, and the
  * tests compare their answers and lines.
  */
-export function createClickFastPath(deps: ClickRouteDeps): ClickFastPath {
+export function createClickFastPath(deps: ClickRouteDeps & { metrics: ClickRouteDeps['metrics'] & Pick<WebMetrics, 'onLinkLookup'> }): ClickFastPath {
   const { links, queue, metrics, logger } = deps;
   const complete = createClickCompleter(deps);
   const ipPrivacy = deps.ipPrivacy ?? 'off';
@@ -39,7 +40,8 @@ export function createClickFastPath(deps: ClickRouteDeps): ClickFastPath {
     let answer: { location: string; platform: string; line: string };
     try {
       const slug = plainSlug(url);
-      const link = slug === undefined ? undefined : links.cached(slug);
+      // Not counted yet: a click handed on is looked up (and counted) again by the route.
+      const link = slug === undefined ? undefined : links.cached(slug, false);
       if (!link || hasLinkRules(link)) return false;
       const userAgent = req.headers['user-agent'] ?? '';
       const hint = req.headers['sec-ch-ua-platform'];
@@ -52,6 +54,7 @@ export function createClickFastPath(deps: ClickRouteDeps): ClickFastPath {
       const { redirectUrl, line } = complete({ link, target, platform, userAgent, query, referer: req.headers.referer, address }, true);
       if (line === undefined) return false;
       answer = { location: redirectUrl, platform, line };
+      metrics.onLinkLookup('hit');
     } catch {
       // Nothing was queued or written: the Hono route answers it, and logs what went wrong.
       return false;
