@@ -11,7 +11,23 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+// Ports this process has handed out. The kernel may give the port a probe just released to
+// the next probe, so two calls in a row could name the same port: a Kafka broker once got
+// one port for both its listeners and refused to start (the soak failed before a click).
+const handedOut = new Set<number>();
+
+/** A port free now and never handed out before by this process. */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
