@@ -55,8 +55,12 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
       if (worker === thread) worker = undefined;
       failAll(new Error(`the stats prepare thread exited (code ${code})`));
     });
+    // Never what keeps a process alive: close() ends it, and so does the process's exit.
+    thread.unref();
     return thread;
   };
+  // Started now, so loading its modules overlaps joining the consumer group.
+  worker = start();
 
   return {
     prepare(values) {
