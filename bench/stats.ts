@@ -28,7 +28,7 @@ export interface StatsBench {
   freshness?: Freshness;
 }
 
-function makeLines(n: number): string[] {
+export function makeLines(n: number): string[] {
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: n }, (_, i) =>
     encodeLine({

@@ -9,7 +9,7 @@ export interface PrepareRequest {
 /** A batch as the worker thread left it. */
 export interface Prepared {
   id: number;
-  /** Clicks and impressions parsed (a repeated id counts each time). */
+  /** Clicks and impressions parsed. */
   events: number;
   /** Messages not counted, by reason. */
   skipped: Record<string, number>;

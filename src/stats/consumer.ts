@@ -88,8 +88,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     const { positions } = batch;
     if (prepared?.batch) {
       const result = await foldPrepared(db, prepared.batch, { groupId: options.groupId, positions });
-      // Ids repeated within the batch were dropped in the thread: duplicates too.
-      if (result) return { ...result, duplicates: prepared.events - prepared.batch.count };
+      if (result) return result;
     }
     const { events, conversions } = parseBatch(batch, countSkipped);
     return foldEvents(db, events, { groupId: options.groupId, positions, conversions });

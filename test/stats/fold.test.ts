@@ -109,6 +109,9 @@ function foldSuite(name: string, open: () => Promise<{ db: Database; close(): Pr
       // One id counted before (redelivered at offset 5): not even the new ids' dedupe rows or the offset are kept.
       const withOld = [...[3, 4].map((o) => statsEvent({ linkId, ts: TS }, source(o))), { ...first[0]!, source: source(5) }];
       expect(await fold(withOld)).toBeUndefined();
+      // One id twice in the batch: nothing either (the step-by-step fold counts it once).
+      const twice = statsEvent({ linkId, ts: TS }, source(3));
+      expect(await fold([twice, { ...twice, source: source(4) }])).toBeUndefined();
       // Below the stored offset (3), as after a rebalance: nothing either.
       expect(await fold([2, 3].map((o) => statsEvent({ linkId, ts: TS }, source(o))))).toBeUndefined();
       const [stored] = await queryRows<{ next_offset: string; events: number; visitors: number }>(
