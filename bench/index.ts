@@ -143,7 +143,7 @@ if (!only || only === 'stats') {
   console.log(`stats consumer: ${events.toLocaleString('en-US')} lines drained by the enriched worker into Kafka (4 partitions), then folded by the stats consumer into Postgres, ${statsRounds} rounds`);
   const freshRate = Number(process.env.BENCH_FRESH_RATE ?? 5_000);
   const freshSeconds = Number(process.env.BENCH_FRESH_SECONDS ?? 20);
-  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 20_000), freshRate, freshSeconds });
+  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 10_000), freshRate, freshSeconds });
   for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1}: worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}  (${Math.round(s.foldShare[i]! * 100)}% of its time in fold transactions)`);
   for (const [i, c] of s.cpu.entries()) console.log(`  round ${i + 1}: CPU per folded event: Postgres ${c.postgres.toFixed(1)} µs, Kafka broker ${c.broker.toFixed(1)} µs, the consumer (both threads) ${c.consumer.toFixed(1)} µs`);
   const f = s.freshness;

@@ -19,6 +19,9 @@ export interface Prepared {
   batch: PreparedBatch | undefined;
 }
 
+// A batch of 10,000 messages is about 7 MB of text and half that again parsed.
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
+
 export interface BatchPreparer {
   prepare(values: string[]): Promise<Prepared>;
   close(): Promise<void>;
@@ -42,7 +45,9 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
   };
 
   const start = (): Worker => {
-    const thread = new Worker(new URL('./prepare-thread.ts', import.meta.url), { workerData: { hashKey } });
+    // Its heap as capped as the main thread's (Procfile): V8 would size it from the host's
+    // memory, not the dyno's.
+    const thread = new Worker(new URL('./prepare-thread.ts', import.meta.url), { workerData: { hashKey }, resourceLimits: THREAD_HEAP });
     thread.on('message', (reply: Prepared) => {
       pending.get(reply.id)?.resolve(reply);
       pending.delete(reply.id);

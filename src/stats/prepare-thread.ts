@@ -8,11 +8,13 @@ import { parseStatsMessage } from './stats-message.ts';
  * The stats consumer's worker thread: parses a batch's messages and builds its statement's
  * parameters (batch-preparer.ts says why off the main thread).
  */
+// Imported anywhere but in its thread (`npm run build` loads every module to fill the compile
+// cache), it does nothing.
 const port = parentPort;
-if (!port) throw new Error('prepare-thread.ts runs as a worker thread');
-const hashVisitor = createVisitorHasher((workerData as { hashKey: string }).hashKey);
+const hashVisitor = port ? createVisitorHasher((workerData as { hashKey: string }).hashKey) : undefined;
 
-port.on('message', ({ id, values }: PrepareRequest) => {
+port?.on('message', ({ id, values }: PrepareRequest) => {
+  if (!hashVisitor) return;
   const events: StatsEvent[] = [];
   const skipped: Record<string, number> = {};
   let conversions = 0;
@@ -26,5 +28,5 @@ port.on('message', ({ id, values }: PrepareRequest) => {
   // statement would not be used. So does one that holds an id twice: its statement finds the
   // second a duplicate, and the fold rolls back (rare, and cheaper than a set of every id).
   const reply: Prepared = { id, events: events.length, skipped, conversions, batch: conversions > 0 ? undefined : prepareBatch(events) };
-  port.postMessage(reply);
+  port?.postMessage(reply);
 });
