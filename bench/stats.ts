@@ -11,6 +11,7 @@ import { freePort } from '../test/support/processes.ts';
 import { commandCpuMs } from './process-cpu.ts';
 import { benchDatabase } from './services.ts';
 import { benchFreshness, type Freshness } from './stats-freshness.ts';
+import { benchStatsProcess, type StatsProcessRun } from './stats-process.ts';
 import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 import { seedStatsClicks, statsQueryDatabase } from './stats-seed.ts';
 import { USER_AGENTS } from './user-agents.ts';
@@ -26,6 +27,7 @@ export interface StatsBench {
   /** CPU per folded event (µs) while the consumer ran: all Postgres processes, the broker's JVM, this process. */
   cpu: Array<{ postgres: number; broker: number; consumer: number }>;
   freshness?: Freshness;
+  process: StatsProcessRun;
 }
 
 export function makeLines(n: number): string[] {
@@ -68,7 +70,7 @@ export async function benchStatsConsumer(opts: {
   const pg = openPostgres(database.url, { max: 4 });
   const redis = new Redis(opts.redisUrl);
   const logger = createLogger('warn', 'bench');
-  const result: StatsBench = { events: opts.events, worker: [], stats: [], foldShare: [], cpu: [] };
+  const result: Omit<StatsBench, 'process'> & Partial<Pick<StatsBench, 'process'>> = { events: opts.events, worker: [], stats: [], foldShare: [], cpu: [] };
   try {
     for (let round = 0; round < opts.rounds; round++) {
       // New click ids every round: the dedupe rows of the last round would make these duplicates.
@@ -108,6 +110,7 @@ export async function benchStatsConsumer(opts: {
       result.foldShare.push(metrics.totals().foldSeconds / seconds);
       await consumer.stop();
     }
+    result.process = await benchStatsProcess({ bootstrap: broker.bootstrap, databaseUrl: database.url, db: pg.db, redis, redisUrl: opts.redisUrl, logger, lines: makeLines(opts.events) });
     if (opts.freshRate > 0) {
       result.freshness = await benchFreshness({
         bootstrap: broker.bootstrap,
@@ -121,7 +124,7 @@ export async function benchStatsConsumer(opts: {
         makeLines,
       });
     }
-    return result;
+    return result as StatsBench;
   } finally {
     redis.disconnect();
     await pg.close();
