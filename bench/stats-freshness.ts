@@ -69,6 +69,9 @@ export async function benchFreshness(opts: {
   } finally {
     polling = false;
     await poller;
+    // The poller may have stopped just before the last fold it waited for: without this
+    // sample the last tick's clicks read as never counted.
+    counted.push({ at: performance.now(), total: metrics.totals().folded });
     await worker.stop();
     await consumer.stop();
     await opts.redis.del(queueKey);

@@ -5,7 +5,6 @@ import { loadWorkerConfig } from '../src/config/worker.ts';
 import type { Logger } from '../src/shared/logger.ts';
 import { createStatsConsumer, type StatsConsumer } from '../src/stats/consumer.ts';
 import { createStatsMetrics } from '../src/stats/metrics.ts';
-import { createVisitorHasher } from '../src/stats/stats-event.ts';
 import { startWorkerRuntime } from '../src/worker/runtime.ts';
 
 // The pieces the statistics benches (throughput, freshness) run the pipeline with.
@@ -33,7 +32,7 @@ export function createBenchConsumer(opts: { db: Database; bootstrap: string; top
     kafka: { bootstrapBrokers: [opts.bootstrap] },
     topics: opts.topics,
     groupId: opts.groupId,
-    hashVisitor: createVisitorHasher('bench'),
+    hashKey: 'bench',
     metrics,
     logger: opts.logger,
     batchSize: opts.batchSize,

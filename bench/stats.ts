@@ -8,8 +8,10 @@ import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { linkClickCounts, queryGroups, queryStats, type StatsQuery } from '../src/stats/query.ts';
 import { freePort } from '../test/support/processes.ts';
+import { commandCpuMs } from './process-cpu.ts';
 import { benchDatabase } from './services.ts';
 import { benchFreshness, type Freshness } from './stats-freshness.ts';
+import { benchStatsProcess, type StatsProcessRun } from './stats-process.ts';
 import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 import { seedStatsClicks, statsQueryDatabase } from './stats-seed.ts';
 import { USER_AGENTS } from './user-agents.ts';
@@ -22,10 +24,13 @@ export interface StatsBench {
   stats: number[];
   /** Share of the stats consumer's time spent in fold transactions, per round. */
   foldShare: number[];
+  /** CPU per folded event (µs) while the consumer ran: all Postgres processes, the broker's JVM, this process. */
+  cpu: Array<{ postgres: number; broker: number; consumer: number }>;
   freshness?: Freshness;
+  process: StatsProcessRun;
 }
 
-function makeLines(n: number): string[] {
+export function makeLines(n: number): string[] {
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: n }, (_, i) =>
     encodeLine({
@@ -65,7 +70,7 @@ export async function benchStatsConsumer(opts: {
   const pg = openPostgres(database.url, { max: 4 });
   const redis = new Redis(opts.redisUrl);
   const logger = createLogger('warn', 'bench');
-  const result: StatsBench = { events: opts.events, worker: [], stats: [], foldShare: [] };
+  const result: Omit<StatsBench, 'process'> & Partial<Pick<StatsBench, 'process'>> = { events: opts.events, worker: [], stats: [], foldShare: [], cpu: [] };
   try {
     for (let round = 0; round < opts.rounds; round++) {
       // New click ids every round: the dedupe rows of the last round would make these duplicates.
@@ -86,16 +91,26 @@ export async function benchStatsConsumer(opts: {
       await redis.del(queueKey);
 
       const { consumer, metrics } = createBenchConsumer({ db: pg.db, bootstrap: broker.bootstrap, topics, groupId, logger, batchSize: opts.batchSize });
+      // The machine's other work counts too: read it on a quiet machine.
+      const cpu0 = { postgres: commandCpuMs('postgres'), broker: commandCpuMs('java'), consumer: process.cpuUsage() };
       started = performance.now();
       void consumer.run();
       const deadline = Date.now() + 300_000;
       while (metrics.totals().folded + metrics.totals().duplicates < lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (metrics.totals().folded < lines.length) console.log(`  (stats consumer folded ${metrics.totals().folded} of ${lines.length} within 5 min)`);
       const seconds = (performance.now() - started) / 1000;
+      const perEvent = (ms: number) => (ms * 1000) / lines.length;
+      const own = process.cpuUsage(cpu0.consumer);
+      result.cpu.push({
+        postgres: perEvent(commandCpuMs('postgres') - cpu0.postgres),
+        broker: perEvent(commandCpuMs('java') - cpu0.broker),
+        consumer: perEvent((own.user + own.system) / 1000),
+      });
       result.stats.push(lines.length / seconds);
       result.foldShare.push(metrics.totals().foldSeconds / seconds);
       await consumer.stop();
     }
+    result.process = await benchStatsProcess({ bootstrap: broker.bootstrap, databaseUrl: database.url, db: pg.db, redis, redisUrl: opts.redisUrl, logger, lines: makeLines(opts.events) });
     if (opts.freshRate > 0) {
       result.freshness = await benchFreshness({
         bootstrap: broker.bootstrap,
@@ -109,7 +124,7 @@ export async function benchStatsConsumer(opts: {
         makeLines,
       });
     }
-    return result;
+    return result as StatsBench;
   } finally {
     redis.disconnect();
     await pg.close();

@@ -21,7 +21,7 @@ const schema = z
   KAFKA_CLIENT_CERT: optionalString,
   KAFKA_CLIENT_CERT_KEY: optionalString,
   KAFKA_PREFIX: z.preprocess((v) => v ?? '', z.string()),
-  STATS_BATCH_SIZE: intWithDefault(5000, 1),
+  STATS_BATCH_SIZE: intWithDefault(10_000, 1),
   STATS_METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).optional()),
   METRICS_LOG_INTERVAL_MS: intWithDefault(60_000, 0),
   LOG_LEVEL: logLevel,

@@ -3,19 +3,22 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { KafkaConnection } from '../shared/kafka-options.ts';
 import type { Logger } from '../shared/logger.ts';
-import { foldEvents } from './fold.ts';
+import { createBatchPreparer, type Prepared } from './batch-preparer.ts';
+import { foldEvents, foldPrepared, type FoldResult } from './fold.ts';
 import type { StatsMetrics } from './metrics.ts';
 import { partitionEnds } from './offsets.ts';
 import { queryRows } from './sql-rows.ts';
-import { toStatsEvent, type EventSource, type StatsEvent, type VisitorHasher } from './stats-event.ts';
-import { toConversionEvent, type ConversionEvent } from './conversion-event.ts';
+import { createVisitorHasher, type EventSource, type StatsEvent } from './stats-event.ts';
+import type { ConversionEvent } from './conversion-event.ts';
+import { parseStatsMessage } from './stats-message.ts';
 
 export interface StatsConsumerOptions {
   db: Database;
   kafka: KafkaConnection;
   topics: string[];
   groupId: string;
-  hashVisitor: VisitorHasher;
+  /** `STATS_HASH_KEY`: the key of the visitors' keyed hash. */
+  hashKey: string;
   metrics: StatsMetrics;
   logger: Logger;
   batchSize: number;
@@ -23,8 +26,6 @@ export interface StatsConsumerOptions {
   lingerMs?: number;
   /** Kafka session timeout: how soon a dead consumer's partitions move to another. */
   sessionTimeoutMs?: number;
-  /** Fold transactions at a time, each of its own partition (default 2, see FOLDS_IN_FLIGHT). */
-  maxFoldsInFlight?: number;
 }
 
 export interface StatsConsumer {
@@ -34,15 +35,14 @@ export interface StatsConsumer {
 }
 
 type Msg = Message<string, string, string, string>;
-/** A parsed message waiting to be folded. */
-type Waiting = { source: EventSource; event: StatsEvent | { conversion: ConversionEvent } | { skip: string } };
+/** A batch: its messages, and the worker thread's work on them (batch-preparer.ts). */
+type Batch = { values: string[]; positions: EventSource[]; prepared: Promise<Prepared> };
 const MAX_BACKOFF_MS = 5_000;
-const MAX_BYTES_PER_PARTITION = 1_048_576;
-// Every batch adds to the same rows (each hour's per-dimension totals, the long per-link
-// blocks), so a third fold at a time mostly waits for the locks of the first two, and on the
-// 2-core bench machine four at a time folded a third fewer events a second than two did
-// (README, Statistics benchmarks); two keep Postgres busy while this process prepares the next.
-const FOLDS_IN_FLIGHT = 2;
+// Kafka fills a fetch one partition after another, up to this much of each. The library's
+// default (10 MB a partition, as much as the whole fetch) brought a backlog one partition at a
+// time; 128 KB brings a few hundred messages of every partition per fetch, in small pieces
+// that never hold this process's event loop for long.
+const MAX_BYTES_PER_PARTITION = 131_072;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The stored positions of the group: where each partition resumes. Kafka's own commits are never used. */
@@ -67,21 +67,61 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
   let wake: (() => void) | undefined;
   const folded = new Map<string, bigint>();
 
-  async function foldWithRetry(events: StatsEvent[], positions: EventSource[], session: { broken: boolean }, conversions: ConversionEvent[] = []): Promise<boolean> {
+  const hashVisitor = createVisitorHasher(options.hashKey);
+  const preparer = createBatchPreparer(options.hashKey);
+
+  /** The batch's events parsed here, for the step-by-step fold. */
+  function parseBatch(batch: Batch, countSkipped: boolean): { events: StatsEvent[]; conversions: ConversionEvent[] } {
+    const events: StatsEvent[] = [];
+    const conversions: ConversionEvent[] = [];
+    for (let i = 0; i < batch.values.length; i++) {
+      const message = parseStatsMessage(batch.values[i] as string, hashVisitor, batch.positions[i]);
+      if ('conversion' in message) conversions.push(message.conversion);
+      else if (!('skip' in message)) events.push(message);
+      else if (countSkipped) metrics.skipped(message.skip);
+    }
+    return { events, conversions };
+  }
+
+  /** One attempt: the prepared statement when the batch is the common case, else step by step. */
+  async function foldOnce(batch: Batch, prepared: Prepared | undefined, countSkipped: boolean): Promise<FoldResult> {
+    const { positions } = batch;
+    if (prepared?.batch) {
+      const result = await foldPrepared(db, prepared.batch, { groupId: options.groupId, positions });
+      if (result) return result;
+    }
+    const { events, conversions } = parseBatch(batch, countSkipped);
+    return foldEvents(db, events, { groupId: options.groupId, positions, conversions });
+  }
+
+  async function foldWithRetry(batch: Batch, session: { broken: boolean }): Promise<boolean> {
+    let prepared: Prepared | undefined;
+    try {
+      prepared = await batch.prepared;
+    } catch (err) {
+      if (!stopping) logger.warn({ err }, 'preparing a batch in the worker thread failed; folding it on the main thread');
+    }
+    // Messages that are no countable event are counted once, however often the batch is tried.
+    let countSkipped = true;
+    if (prepared) {
+      for (const [reason, count] of Object.entries(prepared.skipped)) metrics.skipped(reason, count);
+      countSkipped = false;
+    }
     let backoff = 100;
     let failing = false;
     while (!stopping && !session.broken) {
       const started = performance.now();
       try {
-        const result = await foldEvents(db, events, { groupId: options.groupId, positions, conversions });
+        const result = await foldOnce(batch, prepared, countSkipped);
         metrics.foldDone(result, (performance.now() - started) / 1000);
         if (failing) logger.info('postgres is back: folding again');
-        for (const p of partitionEnds(positions)) {
+        for (const p of partitionEnds(batch.positions)) {
           const key = `${p.topic}:${p.partition}`;
           if ((folded.get(key) ?? -1n) < p.next) folded.set(key, p.next);
         }
         return true;
       } catch (err) {
+        countSkipped = false;
         metrics.foldFailed();
         if (!failing) logger.warn({ err }, 'folding a batch failed; retrying until postgres takes it');
         failing = true;
@@ -90,14 +130,6 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       }
     }
     return false;
-  }
-
-  /** A click or impression for the rollups, an app event (topic `events`) for the conversions, or why neither. */
-  function parseMessage(value: string, source: EventSource): StatsEvent | { conversion: ConversionEvent } | { skip: string } {
-    const event = toStatsEvent(value, options.hashVisitor, source);
-    if (!('skip' in event) || event.skip !== 'other_type') return event;
-    const conversion = toConversionEvent(value, source);
-    return 'skip' in conversion ? conversion : { conversion };
   }
 
   async function session(): Promise<void> {
@@ -120,11 +152,23 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       connectTimeout: 5_000,
     });
     const state = { broken: false };
-    // Parsed messages waiting to be folded, per topic and partition.
-    const buffers = new Map<string, Waiting[]>();
-    let buffered = 0;
-    const inFlight = new Map<string, Promise<boolean>>();
+    // Messages waiting for a batch, in the order they came (runs of one partition).
+    let waiting: Array<{ value: string; source: EventSource }> = [];
+    let inFlight: Promise<boolean> | undefined;
+    // The next batch, handed to the worker thread while the one before is folding.
+    let next: Batch | undefined;
     let stream: MessagesStream<string, string, string, string> | undefined;
+
+    const takeBatch = (): Batch => {
+      const taken = waiting.length <= options.batchSize ? waiting : waiting.slice(0, options.batchSize);
+      waiting = taken === waiting ? [] : waiting.slice(options.batchSize);
+      const values = taken.map((m) => m.value);
+      const prepared = preparer.prepare(values);
+      // Awaited by the fold; a failure there folds the batch on this thread instead.
+      prepared.catch(() => {});
+      return { values, positions: taken.map((m) => m.source), prepared };
+    };
+
     try {
       stream = await consumer.consume({
         topics: options.topics,
@@ -154,23 +198,10 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
           () => {},
         );
       });
-      // Each message is parsed as it arrives, while the previous batch is being folded
-      // (Postgres works, this process waits): the next batch is ready when the fold ends.
-      // Messages come in runs of one partition: its key and buffer are looked up once a run.
-      let run: { topic: string; partition: number; key: string; waiting: Waiting[] } | undefined;
       activeStream.on('data', (message: Msg) => {
-        const source = { topic: message.topic, partition: message.partition, offset: message.offset };
-        if (!run || run.topic !== message.topic || run.partition !== message.partition) {
-          const key = `${message.topic}:${message.partition}`;
-          let list = buffers.get(key);
-          if (!list) buffers.set(key, (list = []));
-          run = { topic: message.topic, partition: message.partition, key, waiting: list };
-        }
-        const { key, waiting } = run;
-        waiting.push({ source, event: parseMessage(message.value, source) });
-        if (++buffered >= options.batchSize * 2) activeStream.pause();
-        // A partition that is folding takes its next batch when that fold ends.
-        if (!inFlight.has(key)) wake?.();
+        waiting.push({ value: message.value, source: { topic: message.topic, partition: message.partition, offset: message.offset } });
+        if (waiting.length >= options.batchSize * 2) activeStream.pause();
+        if (!inFlight || (!next && waiting.length >= options.batchSize)) wake?.();
       });
       activeStream.on('error', (err: unknown) => {
         if (!stopping) logger.warn({ err }, 'kafka stream failed; starting over from the offsets in postgres');
@@ -179,37 +210,31 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       });
       logger.info({ groupId: options.groupId, topics: options.topics, storedPartitions: stored.length }, 'stats consumer joined');
 
-      // Each partition folds its own batches, one at a time, in its own transaction, side by
-      // side with another partition's (FOLDS_IN_FLIGHT): they never share an offsets row, and each takes
-      // rollup rows in the same table and key order, so two that meet on a row wait rather
-      // than deadlock (the fold would rerun one that did).
+      // ONE fold at a time, of every partition's waiting messages (the fold stores each
+      // partition's offset). Two folds at once, each of its own partition, upserted the same
+      // rows (the same links, hours and dimensions) and mostly waited for each other's locks;
+      // a batch of all partitions groups into fewer rows. Postgres is kept busy instead by the
+      // worker thread preparing the next batch while one folds (README, Statistics benchmarks).
       let failed = false;
       try {
         while (!stopping && !state.broken && !failed) {
-          if (buffered > 0 && buffered < options.batchSize && inFlight.size === 0) await sleep(options.lingerMs ?? 20);
-          // The partitions with the most waiting first, while the limit leaves room.
-          const ready = [...buffers].filter(([key, waiting]) => waiting.length > 0 && !inFlight.has(key)).sort(([, a], [, b]) => b.length - a.length);
-          for (const [key, waiting] of ready) {
-            if (inFlight.size >= (options.maxFoldsInFlight ?? FOLDS_IN_FLIGHT)) break;
-            const batch = waiting.splice(0, options.batchSize);
-            buffered -= batch.length;
-            const events: StatsEvent[] = [];
-            const conversions: ConversionEvent[] = [];
-            for (const { event } of batch) {
-              if ('skip' in event) metrics.skipped(event.skip);
-              else if ('conversion' in event) conversions.push(event.conversion);
-              else events.push(event);
-            }
-            const fold = foldWithRetry(events, batch.map((m) => m.source), state, conversions).then((ok) => {
-              inFlight.delete(key);
+          if (!next && (waiting.length >= options.batchSize || (!inFlight && waiting.length > 0))) {
+            // Postgres is idle: a partial batch waits a moment for more, then goes.
+            if (waiting.length < options.batchSize) await sleep(options.lingerMs ?? 20);
+            next = takeBatch();
+          }
+          if (next && !inFlight) {
+            inFlight = foldWithRetry(next, state).then((ok) => {
+              inFlight = undefined;
               if (!ok) failed = true;
               wake?.();
               return ok;
             });
-            inFlight.set(key, fold);
+            next = undefined;
+            continue;
           }
-          if (activeStream.isPaused() && buffered < options.batchSize) activeStream.resume();
-          // Until a fold ends or messages come in for a partition that is not folding.
+          if (activeStream.isPaused() && waiting.length < options.batchSize) activeStream.resume();
+          // Until a fold ends, or messages come in that make a batch.
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, 1_000);
@@ -217,7 +242,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
           wake = undefined;
         }
       } finally {
-        await Promise.all(inFlight.values());
+        await inFlight;
       }
     } finally {
       current = undefined;
@@ -270,6 +295,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       clearInterval(lagTimer);
       wake?.();
       await running;
+      await preparer.close();
     },
   };
 }

@@ -5,6 +5,39 @@ import { queryRows, type Executor } from './sql-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
 
 /**
+ * A batch's statement parameters, built ahead of its transaction: Postgres array literals
+ * (pg-array.ts), plain data, so a worker thread can build them (prepare-thread.ts) while
+ * Postgres folds the batch before. Building them (grouping, sorting, quoting) is most of a
+ * fold's JavaScript.
+ */
+export interface PreparedBatch {
+  /** Events in the batch, each id once. */
+  count: number;
+  dedupe: string[];
+  rollups: string[];
+}
+
+/** The batch's dedupe rows and what it adds to every rollup, assuming every event is new. */
+export function prepareBatch(events: readonly StatsEvent[]): PreparedBatch {
+  return { count: events.length, dedupe: dedupeParams(events), rollups: rollupParams(rollUp(events)) };
+}
+
+/**
+ * The common case in ONE statement: the dedupe rows and, only when every one of them was new,
+ * the rollups. Answers whether they all were; when not, only dedupe rows were written and the
+ * caller rolls the transaction back and folds the batch with `writeBatch`.
+ */
+export async function writePrepared(tx: Executor, batch: PreparedBatch): Promise<boolean> {
+  if (batch.count === 0) return true;
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`with ${dedupeRows(batch.dedupe)}, n as (select count(*)::int as n from fresh), ${rollupRows(batch.rollups, sql`where (select n from n) = ${batch.count}`)}
+    select n from n`,
+  );
+  return row?.n === batch.count;
+}
+
+/**
  * Writes a batch (ids unique within it) in two statements of the caller's transaction: the
  * dedupe rows first, which tell which events are new; then what those new events add to
  * every rollup and the visitor rows, grouped in JavaScript (fold-rollups.ts), so Postgres
@@ -13,89 +46,121 @@ import type { StatsEvent } from './stats-event.ts';
  */
 export async function writeBatch(tx: Executor, events: readonly StatsEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const fresh = await insertDedupeRows(tx, events);
-  if (fresh.length === 0) return 0;
-  const rollups = rollUp(fresh);
-  // Rows of one link first, then the rows every batch shares (the per-dimension hours, the
-  // long blocks), so a consumer holds those as briefly as it can before committing: another
-  // consumer's fold that reaches one of them waits for this commit.
-  await tx.execute(linkRowsStatement(rollups));
-  await tx.execute(sharedRowsStatement(rollups));
-  return fresh.length;
-}
-
-/** Inserts a dedupe row per event; answers the events whose row is new (the others were counted before). */
-async function insertDedupeRows(tx: Executor, events: readonly StatsEvent[]): Promise<readonly StatsEvent[]> {
-  const col = <T>(pick: (e: StatsEvent) => T) => events.map(pick);
-  // Keys sorted (fewer deadlocks between consumers, and the index is walked in order). The
-  // new ids come back only when some were not new: usually all are.
+  // The new ids come back only when some were not new: usually all are.
   const [row] = await queryRows<{ n: number; ids: string | null }>(
     tx,
-    sql`with fresh as (
-      insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
-      select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
-      from unnest(${numberArray(col((e) => e.key))}::bigint[], ${numberArray(col((e) => e.linkId))}::bigint[], ${numberArray(col((e) => e.ts))}::bigint[],
-        ${numberArray(col((e) => e.kind))}::smallint[], ${boolArray(col((e) => e.bot))}::boolean[], ${textArray(col((e) => e.platform))}::text[],
-        ${textArray(col((e) => e.country))}::text[], ${textArray(col((e) => e.device))}::text[])
-        as x(k, link_id, ts, kind, bot, platform, country, device)
-      order by k
-      on conflict (event_id) do nothing returning event_id
-    ), n as (select count(*)::int as n from fresh)
+    sql`with ${dedupeRows(dedupeParams(events))}, n as (select count(*)::int as n from fresh)
     select n.n, case when n.n < ${events.length} then (select string_agg(event_id::text, ',') from fresh) end as ids from n`,
   );
   const n = row?.n ?? 0;
-  if (n === events.length) return events;
-  if (n === 0 || !row?.ids) return [];
-  const ids = new Set(row.ids.split(','));
-  return events.filter((e) => ids.has(String(e.key)));
+  let fresh = events;
+  if (n < events.length) {
+    if (n === 0 || !row?.ids) return 0;
+    const ids = new Set(row.ids.split(','));
+    fresh = events.filter((e) => ids.has(String(e.key)));
+  }
+  await tx.execute(sql`with ${rollupRows(rollupParams(rollUp(fresh)), sql``)} select 1`);
+  return fresh.length;
 }
 
-const countArrays = (rows: readonly Counts[]) =>
-  sql`${numberArray(rows.map((r) => r.clicks))}::bigint[], ${numberArray(rows.map((r) => r.impressions))}::bigint[],
-    ${numberArray(rows.map((r) => r.botClicks))}::bigint[], ${numberArray(rows.map((r) => r.botImpressions))}::bigint[]`;
+function dedupeParams(events: readonly StatsEvent[]): string[] {
+  const col = <T>(pick: (e: StatsEvent) => T) => events.map(pick);
+  return [
+    numberArray(col((e) => e.key)),
+    numberArray(col((e) => e.linkId)),
+    numberArray(col((e) => e.ts)),
+    numberArray(col((e) => e.kind)),
+    boolArray(col((e) => e.bot)),
+    textArray(col((e) => e.platform)),
+    textArray(col((e) => e.country)),
+    textArray(col((e) => e.device)),
+  ];
+}
+
+/** `fresh`: the ids whose dedupe row is new (the others were counted before). */
+function dedupeRows(p: readonly string[]): SQL {
+  // Keys sorted: fewer deadlocks between consumers, and the index is walked in order.
+  return sql`fresh as (
+      insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
+      select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
+      from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::bigint[], ${p[3]}::smallint[], ${p[4]}::boolean[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])
+        as x(k, link_id, ts, kind, bot, platform, country, device)
+      order by k
+      on conflict (event_id) do nothing returning event_id
+    )`;
+}
+
+const countParams = (rows: readonly Counts[]) => [
+  numberArray(rows.map((r) => r.clicks)),
+  numberArray(rows.map((r) => r.impressions)),
+  numberArray(rows.map((r) => r.botClicks)),
+  numberArray(rows.map((r) => r.botImpressions)),
+];
+
+// In rollupRows' order: hourly (13), visitors (3), blocks (3 + 4), dims (3 + 4).
+function rollupParams(r: BatchRollups): string[] {
+  const h = r.hourly;
+  const ev = <T>(pick: (e: StatsEvent) => T) => h.map((row) => pick(row.event));
+  return [
+    numberArray(ev((e) => e.linkId)),
+    numberArray(h.map((row) => row.hour)),
+    numberArray(ev((e) => e.kind)),
+    boolArray(ev((e) => e.bot)),
+    ...(['platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const).map((field) => textArray(ev((e) => e[field]))),
+    numberArray(h.map((row) => row.count)),
+    numberArray(r.visitors.map((v) => v.linkId)),
+    numberArray(r.visitors.map((v) => v.day)),
+    numberArray(r.visitors.map((v) => v.visitor)),
+    numberArray(r.blocks.map((b) => b.level)),
+    numberArray(r.blocks.map((b) => b.start)),
+    numberArray(r.blocks.map((b) => b.linkId)),
+    ...countParams(r.blocks),
+    textArray(r.dims.map((d) => d.dim)),
+    numberArray(r.dims.map((d) => d.hour)),
+    textArray(r.dims.map((d) => d.value)),
+    ...countParams(r.dims),
+  ];
+}
+
 const ADD_COUNTS = (table: string) =>
   sql.raw(`clicks = ${table}.clicks + excluded.clicks, impressions = ${table}.impressions + excluded.impressions,
   bot_clicks = ${table}.bot_clicks + excluded.bot_clicks, bot_impressions = ${table}.bot_impressions + excluded.bot_impressions`);
 
-// Each list comes in its table's key order (no ORDER BY needed: unnest keeps it).
-// Data-modifying CTEs all run to completion, read or not.
-
-/** The rows of one link: its hourly combinations and its visitors of the day. */
-function linkRowsStatement(r: BatchRollups): SQL {
-  const h = r.hourly;
-  const ev = <T>(pick: (e: StatsEvent) => T) => h.map((row) => pick(row.event));
-  return sql`with hourly as (
+/**
+ * The rollup upserts as data-modifying CTEs (each runs to completion, read or not), each
+ * list in its table's key order (unnest keeps it: no ORDER BY needed), written only where
+ * `where` holds. The rows of one link first (its hourly combinations, its visitors of the
+ * day), then the rows every batch shares (the per-link blocks, long ones spanning many
+ * hours, and the per-dimension hours).
+ */
+function rollupRows(p: readonly string[], where: SQL): SQL {
+  return sql`hourly as (
       insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
       select link_id, to_timestamp(hour), kind, bot, platform, country, device, os, browser, referrer, campaign, network, n
-      from unnest(${numberArray(ev((e) => e.linkId))}::bigint[], ${numberArray(h.map((row) => row.hour))}::bigint[], ${numberArray(ev((e) => e.kind))}::smallint[],
-        ${boolArray(ev((e) => e.bot))}::boolean[], ${textArray(ev((e) => e.platform))}::text[], ${textArray(ev((e) => e.country))}::text[],
-        ${textArray(ev((e) => e.device))}::text[], ${textArray(ev((e) => e.os))}::text[], ${textArray(ev((e) => e.browser))}::text[],
-        ${textArray(ev((e) => e.referrer))}::text[], ${textArray(ev((e) => e.campaign))}::text[], ${textArray(ev((e) => e.network))}::text[],
-        ${numberArray(h.map((row) => row.count))}::bigint[])
+      from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::smallint[], ${p[3]}::boolean[], ${p[4]}::text[], ${p[5]}::text[], ${p[6]}::text[],
+        ${p[7]}::text[], ${p[8]}::text[], ${p[9]}::text[], ${p[10]}::text[], ${p[11]}::text[], ${p[12]}::bigint[])
         as x(link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, n)
+      ${where}
       on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count
     ), visitors as (
       insert into stats_visitors (link_id, day, visitor)
       select link_id, '1970-01-01'::date + day, visitor
-      from unnest(${numberArray(r.visitors.map((v) => v.linkId))}::bigint[], ${numberArray(r.visitors.map((v) => v.day))}::int[],
-        ${numberArray(r.visitors.map((v) => v.visitor))}::bigint[]) as x(link_id, day, visitor)
+      from unnest(${p[13]}::bigint[], ${p[14]}::int[], ${p[15]}::bigint[]) as x(link_id, day, visitor)
+      ${where}
       on conflict on constraint stats_visitors_pk do nothing
-    )
-    select 1`;
-}
-
-/** The rows many batches share: the per-link blocks (long ones span many hours) and the per-dimension hours. */
-function sharedRowsStatement(r: BatchRollups): SQL {
-  return sql`with blocks as (
+    ), blocks as (
       insert into stats_link_blocks (level, start, link_id, clicks, impressions, bot_clicks, bot_impressions)
       select level, to_timestamp(start), link_id, c, i, bc, bi
-      from unnest(${numberArray(r.blocks.map((b) => b.level))}::smallint[], ${numberArray(r.blocks.map((b) => b.start))}::bigint[],
-        ${numberArray(r.blocks.map((b) => b.linkId))}::bigint[], ${countArrays(r.blocks)}) as x(level, start, link_id, c, i, bc, bi)
+      from unnest(${p[16]}::smallint[], ${p[17]}::bigint[], ${p[18]}::bigint[], ${p[19]}::bigint[], ${p[20]}::bigint[], ${p[21]}::bigint[], ${p[22]}::bigint[])
+        as x(level, start, link_id, c, i, bc, bi)
+      ${where}
       on conflict on constraint stats_link_blocks_pk do update set ${ADD_COUNTS('stats_link_blocks')}
-    )
-    insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
-    select dim, to_timestamp(hour), value, c, i, bc, bi
-    from unnest(${textArray(r.dims.map((d) => d.dim))}::text[], ${numberArray(r.dims.map((d) => d.hour))}::bigint[],
-      ${textArray(r.dims.map((d) => d.value))}::text[], ${countArrays(r.dims)}) as x(dim, hour, value, c, i, bc, bi)
-    on conflict on constraint stats_dims_hourly_pk do update set ${ADD_COUNTS('stats_dims_hourly')}`;
+    ), dims as (
+      insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
+      select dim, to_timestamp(hour), value, c, i, bc, bi
+      from unnest(${p[23]}::text[], ${p[24]}::bigint[], ${p[25]}::text[], ${p[26]}::bigint[], ${p[27]}::bigint[], ${p[28]}::bigint[], ${p[29]}::bigint[])
+        as x(dim, hour, value, c, i, bc, bi)
+      ${where}
+      on conflict on constraint stats_dims_hourly_pk do update set ${ADD_COUNTS('stats_dims_hourly')}
+    )`;
 }

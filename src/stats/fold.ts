@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.ts';
-import { writeBatch } from './fold-batch.ts';
+import { writeBatch, writePrepared, type PreparedBatch } from './fold-batch.ts';
 import { lockOffsets, storeOffsets } from './offsets.ts';
 import { sqlState, type Executor } from './sql-rows.ts';
 import type { EventSource, StatsEvent } from './stats-event.ts';
@@ -42,12 +42,43 @@ const MAX_ATTEMPTS = 5;
  * counts nothing.
  */
 export async function foldEvents(db: Database, events: readonly StatsEvent[], options: FoldOptions = {}): Promise<FoldResult> {
+  return withRetries(() => db.transaction((tx) => foldInTransaction(tx, events, options)));
+}
+
+async function withRetries<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => foldInTransaction(tx, events, options));
+      return await run();
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
     }
+  }
+}
+
+/** The prepared fold met something it does not handle: the transaction is rolled back. */
+class NotPlain extends Error {}
+
+/**
+ * The common case of a consumer's batch, its statement built ahead (fold-batch.ts,
+ * prepare-thread.ts): no event counted before, none below its partition's stored offset, no
+ * app events. The offsets' lock, the batch and the new offsets go to Postgres together, and
+ * only then are the answers read: the transaction commits when the batch was that common
+ * case, and otherwise rolls back, and the answer is undefined: the caller then folds the
+ * batch's events with `foldEvents`, step by step.
+ */
+export async function foldPrepared(db: Database, batch: PreparedBatch, options: { groupId: string; positions: readonly EventSource[] }): Promise<FoldResult | undefined> {
+  const { groupId, positions } = options;
+  try {
+    return await withRetries(() =>
+      db.transaction(async (tx) => {
+        const [stored, allNew] = await Promise.all([lockOffsets(tx, groupId, positions), writePrepared(tx, batch), storeOffsets(tx, groupId, positions)]);
+        if (!allNew || !positions.every(freshIn(stored))) throw new NotPlain();
+        return { folded: batch.count, duplicates: 0, stale: 0 };
+      }),
+    );
+  } catch (err) {
+    if (err instanceof NotPlain) return undefined;
+    throw err;
   }
 }
 
@@ -58,7 +89,8 @@ async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], op
   let stored: Map<string, bigint> | undefined;
   if (options.groupId !== undefined) {
     stored = await lockOffsets(tx, options.groupId, positions);
-    candidates = events.filter(freshIn(stored));
+    const isFresh = freshIn(stored);
+    candidates = events.filter((e) => isFresh(e.source));
     stale = events.length - candidates.length;
   }
   // One event per id: the same click twice in a batch counts once.
@@ -66,21 +98,22 @@ async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], op
   for (const e of candidates) if (!byKey.has(e.key)) byKey.set(e.key, e);
   const folded = await writeBatch(tx, [...byKey.values()]);
   // Conversions (issue 14) keep their own dedupe rows and rollups; same transaction and offsets.
-  const conversions = await foldConversions(tx, (options.conversions ?? []).filter(freshIn(stored)));
+  const isFresh = freshIn(stored);
+  const conversions = await foldConversions(tx, (options.conversions ?? []).filter((c) => isFresh(c.source)));
   if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, positions);
   return { folded, duplicates: candidates.length - folded, stale, ...(conversions > 0 ? { conversions } : {}) };
 }
 
 /**
- * Whether an event is not below its partition's stored offset (always, without stored
- * offsets). A batch is one partition's run of messages, so the previous event's partition
- * is checked first: no key string per event.
+ * Whether a message is not below its partition's stored offset (always, without stored
+ * offsets). Messages come in runs of one partition, so the previous message's partition is
+ * checked first: no key string per message.
  */
-function freshIn(stored: Map<string, bigint> | undefined): (e: { source?: EventSource | undefined }) => boolean {
+function freshIn(stored: Map<string, bigint> | undefined): (source: EventSource | undefined) => boolean {
   let topic: string | undefined;
   let partition = -1;
   let from = -1n;
-  return ({ source }) => {
+  return (source) => {
     if (!source || !stored) return true;
     if (source.topic !== topic || source.partition !== partition) {
       ({ topic, partition } = source);

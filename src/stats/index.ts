@@ -8,7 +8,6 @@ import { loadStatsConfig, statsTopics } from '../config/stats.ts';
 import { createStatsConsumer } from './consumer.ts';
 import { createStatsMetrics } from './metrics.ts';
 import { pruneDedupeRows } from './prune.ts';
-import { createVisitorHasher } from './stats-event.ts';
 
 const config = loadOrExit(() => loadStatsConfig(process.env));
 const logger = createLogger(config.LOG_LEVEL, 'stats');
@@ -26,7 +25,7 @@ const consumer = createStatsConsumer({
   }),
   topics,
   groupId,
-  hashVisitor: createVisitorHasher(config.STATS_HASH_KEY),
+  hashKey: config.STATS_HASH_KEY,
   metrics,
   logger,
   batchSize: config.STATS_BATCH_SIZE,

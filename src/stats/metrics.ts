@@ -29,7 +29,7 @@ export function createStatsMetrics(options: { defaultMetrics?: boolean } = {}) {
       foldSeconds.observe(seconds);
       totalFoldSeconds += seconds;
     },
-    skipped: (reason: string) => skipped.inc({ reason }),
+    skipped: (reason: string, count = 1) => skipped.inc({ reason }, count),
     foldFailed: () => foldErrors.inc(),
     setLag(topic: string, partition: number, messages: number) {
       lag.set({ topic, partition: String(partition) }, messages);

@@ -2,8 +2,9 @@ import type { Database } from '../db/client.ts';
 import type { EventSink } from '../worker/sink/event-sink.ts';
 import { foldEvents } from './fold.ts';
 import { pruneDedupeRows } from './prune.ts';
-import { toStatsEvent, type StatsEvent, type VisitorHasher } from './stats-event.ts';
-import { toConversionEvent, type ConversionEvent } from './conversion-event.ts';
+import type { StatsEvent, VisitorHasher } from './stats-event.ts';
+import type { ConversionEvent } from './conversion-event.ts';
+import { parseStatsMessage } from './stats-message.ts';
 
 export interface StatsSinkOptions {
   db: Database;
@@ -27,12 +28,9 @@ export function withStats(inner: EventSink, options: StatsSinkOptions): EventSin
       const events: StatsEvent[] = [];
       const conversions: ConversionEvent[] = [];
       for (const m of messages) {
-        const event = toStatsEvent(m.value, options.hashVisitor);
-        if (!('skip' in event)) events.push(event);
-        else if (event.skip === 'other_type') {
-          const conversion = toConversionEvent(m.value);
-          if (!('skip' in conversion)) conversions.push(conversion);
-        }
+        const message = parseStatsMessage(m.value, options.hashVisitor);
+        if ('conversion' in message) conversions.push(message.conversion);
+        else if (!('skip' in message)) events.push(message);
       }
       if (events.length > 0 || conversions.length > 0) await foldEvents(options.db, events, { conversions });
     },

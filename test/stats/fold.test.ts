@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, type Database } from '../../src/db/client.ts';
 import { openEmbedded, type DatabaseHandle } from '../../src/db/database.ts';
-import { foldEvents } from '../../src/stats/fold.ts';
+import { prepareBatch } from '../../src/stats/fold-batch.ts';
+import { foldEvents, foldPrepared } from '../../src/stats/fold.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { testSql } from '../support/fixtures.ts';
 import { statsEvent } from './support.ts';
@@ -96,6 +97,34 @@ function foldSuite(name: string, open: () => Promise<{ db: Database; close(): Pr
             where hour >= to_timestamp(${start}) and hour < to_timestamp(${start + 5 * 3600}) group by 1 order by 1`,
       );
       expect(dims.map((d) => [d.dim, Number(d.n)])).toEqual(['', 'browser', 'campaign', 'country', 'device', 'network', 'os', 'platform', 'referrer'].map((d) => [d, 600]));
+    });
+
+    it('folds a prepared batch only when every event is new and none is below its offset, and else writes nothing', async () => {
+      const linkId = nextLink++;
+      const groupId = `gp-${linkId}`;
+      const source = (offset: number) => ({ topic: 'clicks', partition: 5, offset: BigInt(offset) });
+      const fold = (events: ReturnType<typeof statsEvent>[]) => foldPrepared(handle.db, prepareBatch(events), { groupId, positions: events.map((e) => e.source!) });
+      const first = [0, 1, 2].map((o) => statsEvent({ linkId, ts: TS, lookupKey: `p${o}` }, source(o)));
+      expect(await fold(first)).toEqual({ folded: 3, duplicates: 0, stale: 0 });
+      // One id counted before (redelivered at offset 5): not even the new ids' dedupe rows or the offset are kept.
+      const withOld = [...[3, 4].map((o) => statsEvent({ linkId, ts: TS }, source(o))), { ...first[0]!, source: source(5) }];
+      expect(await fold(withOld)).toBeUndefined();
+      // One id twice in the batch: nothing either (the step-by-step fold counts it once).
+      const twice = statsEvent({ linkId, ts: TS }, source(3));
+      expect(await fold([twice, { ...twice, source: source(4) }])).toBeUndefined();
+      // Below the stored offset (3), as after a rebalance: nothing either.
+      expect(await fold([2, 3].map((o) => statsEvent({ linkId, ts: TS }, source(o))))).toBeUndefined();
+      const [stored] = await queryRows<{ next_offset: string; events: number; visitors: number }>(
+        handle.db,
+        sql`select (select next_offset::text from stats_offsets where group_id = ${groupId}) as next_offset,
+              (select count(*)::int from stats_events where link_id = ${linkId}) as events,
+              (select count(*)::int from stats_visitors where link_id = ${linkId}) as visitors`,
+      );
+      expect(stored).toEqual({ next_offset: '3', events: 3, visitors: 3 });
+      expect(await total(handle.db, linkId)).toBe(3);
+      // Step by step, the same batch counts its two new clicks.
+      expect(await foldEvents(handle.db, withOld, { groupId })).toEqual({ folded: 2, duplicates: 1, stale: 0 });
+      expect(await total(handle.db, linkId)).toBe(5);
     });
 
     it('skips events below the stored offset of their partition and moves the offset forward only', async () => {

@@ -10,7 +10,7 @@ import { queryRows } from '../../src/stats/sql-rows.ts';
 import { silentLogger, testSql } from '../support/fixtures.ts';
 import { uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
 import { createStatsTopics, produceEvents, waitFor } from './kafka-helpers.ts';
-import { enrichedJson, hashVisitor } from './support.ts';
+import { enrichedJson, HASH_KEY } from './support.ts';
 
 const client = testSql();
 const db = createDb(client);
@@ -31,7 +31,7 @@ function startConsumer(prefix: string) {
     kafka: { bootstrapBrokers: inject('kafkaBootstrap').split(',') },
     topics,
     groupId,
-    hashVisitor,
+    hashKey: HASH_KEY,
     metrics,
     logger: silentLogger,
     batchSize: 500,

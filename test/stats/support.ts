@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createVisitorHasher, type EventSource, type StatsEvent, toStatsEvent } from '../../src/stats/stats-event.ts';
 
-export const hashVisitor = createVisitorHasher('test-key');
+/** The visitors' hash key of the tests (`hashKey` of a consumer). */
+export const HASH_KEY = 'test-key';
+export const hashVisitor = createVisitorHasher(HASH_KEY);
 
 export interface EventSpec {
   linkId: number;

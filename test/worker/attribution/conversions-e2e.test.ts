@@ -11,7 +11,7 @@ import { insertLink, pushLines, silentLogger, testDatabaseUrl, testRedis, testRe
 import { readTopicUntil, uniqueKafkaPrefix } from '../../support/kafka-consumer.ts';
 import { startProcess, startWebProcess, type RunningProcess } from '../../support/processes.ts';
 import { createStatsTopics, waitFor } from '../../stats/kafka-helpers.ts';
-import { hashVisitor } from '../../stats/support.ts';
+import { HASH_KEY } from '../../stats/support.ts';
 import { clickLine, eventLine } from './lines.ts';
 
 // Per link; every click brings an install and every 4th a purchase.
@@ -104,7 +104,7 @@ describe('conversions end to end (Redis, worker, Kafka, stats consumer, admin UI
     await startWorker({ ...env, WORKER_ID: 'conv-b' });
 
     const { topics, groupId } = statsTopics(prefix);
-    const consumer = createStatsConsumer({ db, kafka: { bootstrapBrokers: inject('kafkaBootstrap').split(',') }, topics, groupId, hashVisitor, metrics: createStatsMetrics({ defaultMetrics: false }), logger: silentLogger, batchSize: 500, sessionTimeoutMs: 6_000 });
+    const consumer = createStatsConsumer({ db, kafka: { bootstrapBrokers: inject('kafkaBootstrap').split(',') }, topics, groupId, hashKey: HASH_KEY, metrics: createStatsMetrics({ defaultMetrics: false }), logger: silentLogger, batchSize: 500, sessionTimeoutMs: 6_000 });
     consumers.push(consumer);
     void consumer.run();
 

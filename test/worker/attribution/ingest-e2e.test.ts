@@ -10,7 +10,7 @@ import { uniqueKafkaPrefix } from '../../support/kafka-consumer.ts';
 import { startTestRuntime } from '../../support/web-runtime.ts';
 import { startTestWorker } from '../../support/worker-runtime.ts';
 import { createStatsTopics, waitFor } from '../../stats/kafka-helpers.ts';
-import { hashVisitor } from '../../stats/support.ts';
+import { HASH_KEY } from '../../stats/support.ts';
 import { ADMIN_KEY, basic, createWriteKey } from '../../web/ingest/ingest-helpers.ts';
 
 const client = testSql();
@@ -30,7 +30,7 @@ describe('conversions through the ingestion API (/t/click, /v1/batch, worker, Ka
     await createStatsTopics(prefix, 2);
     const worker = await startTestWorker({ REDIS_QUEUE_KEY: web.queueKey, KAFKA_PREFIX: prefix, WORKER_ATTRIBUTION_GRACE_S: '5' });
     const { topics, groupId } = statsTopics(prefix);
-    const consumer = createStatsConsumer({ db, kafka: { bootstrapBrokers: inject('kafkaBootstrap').split(',') }, topics, groupId, hashVisitor, metrics: createStatsMetrics({ defaultMetrics: false }), logger: silentLogger, batchSize: 200, sessionTimeoutMs: 6_000 });
+    const consumer = createStatsConsumer({ db, kafka: { bootstrapBrokers: inject('kafkaBootstrap').split(',') }, topics, groupId, hashKey: HASH_KEY, metrics: createStatsMetrics({ defaultMetrics: false }), logger: silentLogger, batchSize: 200, sessionTimeoutMs: 6_000 });
     consumers.push(consumer);
     void consumer.run();
     try {

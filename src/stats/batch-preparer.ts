@@ -1,0 +1,85 @@
+import { Worker } from 'node:worker_threads';
+import type { PreparedBatch } from './fold-batch.ts';
+
+export interface PrepareRequest {
+  id: number;
+  values: string[];
+}
+
+/** A batch as the worker thread left it. */
+export interface Prepared {
+  id: number;
+  /** Clicks and impressions parsed. */
+  events: number;
+  /** Messages not counted, by reason. */
+  skipped: Record<string, number>;
+  /** App events (topic `events`) in the batch. */
+  conversions: number;
+  /** The statement's parameters; none when the batch holds app events. */
+  batch: PreparedBatch | undefined;
+}
+
+// A batch of 10,000 messages is about 7 MB of text and half that again parsed.
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
+
+export interface BatchPreparer {
+  prepare(values: string[]): Promise<Prepared>;
+  close(): Promise<void>;
+}
+
+/**
+ * Parses batches and builds their statements in a worker thread. On the main thread that
+ * work (JSON, the visitor's HMAC, grouping, quoting: about 15 µs a message) kept the event
+ * loop busy in long stretches, and Postgres sat waiting for the next query, or for the
+ * rest of one, in about a third of every fold (README, Statistics benchmarks). A thread that
+ * fails fails its batches' promises, and the next batch starts a new one.
+ */
+export function createBatchPreparer(hashKey: string): BatchPreparer {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (p: Prepared) => void; reject: (err: unknown) => void }>();
+
+  const failAll = (err: unknown) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  const start = (): Worker => {
+    // Its heap as capped as the main thread's (Procfile): V8 would size it from the host's
+    // memory, not the dyno's.
+    const thread = new Worker(new URL('./prepare-thread.ts', import.meta.url), { workerData: { hashKey }, resourceLimits: THREAD_HEAP });
+    thread.on('message', (reply: Prepared) => {
+      pending.get(reply.id)?.resolve(reply);
+      pending.delete(reply.id);
+    });
+    thread.on('error', (err) => {
+      if (worker === thread) worker = undefined;
+      failAll(err);
+    });
+    thread.on('exit', (code) => {
+      if (worker === thread) worker = undefined;
+      failAll(new Error(`the stats prepare thread exited (code ${code})`));
+    });
+    // Never what keeps a process alive: close() ends it, and so does the process's exit.
+    thread.unref();
+    return thread;
+  };
+  // Started now, so loading its modules overlaps joining the consumer group.
+  worker = start();
+
+  return {
+    prepare(values) {
+      worker ??= start();
+      const id = ++nextId;
+      const reply = new Promise<Prepared>((resolve, reject) => pending.set(id, { resolve, reject }));
+      worker.postMessage({ id, values } satisfies PrepareRequest);
+      return reply;
+    },
+    async close() {
+      const thread = worker;
+      worker = undefined;
+      if (thread) await thread.terminate();
+      failAll(new Error('the stats consumer stopped'));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { prepareBatch } from './fold-batch.ts';
+import type { PrepareRequest, Prepared } from './batch-preparer.ts';
+import { createVisitorHasher, type StatsEvent } from './stats-event.ts';
+import { parseStatsMessage } from './stats-message.ts';
+
+/**
+ * The stats consumer's worker thread: parses a batch's messages and builds its statement's
+ * parameters (batch-preparer.ts says why off the main thread).
+ */
+// Imported anywhere but in its thread (`npm run build` loads every module to fill the compile
+// cache), it does nothing.
+const port = parentPort;
+const hashVisitor = port ? createVisitorHasher((workerData as { hashKey: string }).hashKey) : undefined;
+
+port?.on('message', ({ id, values }: PrepareRequest) => {
+  if (!hashVisitor) return;
+  const events: StatsEvent[] = [];
+  const skipped: Record<string, number> = {};
+  let conversions = 0;
+  for (const value of values) {
+    const message = parseStatsMessage(value, hashVisitor);
+    if ('conversion' in message) conversions++;
+    else if ('skip' in message) skipped[message.skip] = (skipped[message.skip] ?? 0) + 1;
+    else events.push(message);
+  }
+  // A batch with app events goes the step-by-step way (the caller parses it again): its
+  // statement would not be used. So does one that holds an id twice: its statement finds the
+  // second a duplicate, and the fold rolls back (rare, and cheaper than a set of every id).
+  const reply: Prepared = { id, events: events.length, skipped, conversions, batch: conversions > 0 ? undefined : prepareBatch(events) };
+  port?.postMessage(reply);
+});
