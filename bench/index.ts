@@ -156,13 +156,19 @@ if (!only || only === 'stats') {
 
 if (!only || only === 'stats-fold') {
   const events = Number(process.env.BENCH_STATS_EVENTS ?? 100_000);
-  const batchSize = Number(process.env.STATS_BATCH_SIZE ?? 5000);
+  const batchSize = Number(process.env.STATS_BATCH_SIZE ?? 10_000);
   const foldRounds = Number(process.env.BENCH_STATS_ROUNDS ?? 3);
   console.log(`stats fold alone (no Kafka): ${fmt(events)} events shaped like the stats bench's, batches of ${fmt(batchSize)}, into a fresh database, 1 and 2 transactions at a time, ${foldRounds} rounds`);
   for (let round = 0; round < foldRounds; round++) {
     const sample = benchEvents(events);
-    const [one, two] = [await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 1 }), await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 2 })];
-    console.log(`  round ${round + 1}: 1 at a time ${fmt(one.perSecond)} events/s (batch p50 ${ms(one.batchMs)})  2 at a time ${fmt(two.perSecond)} events/s (batch p50 ${ms(two.batchMs)})`);
+    const [one, two, ahead] = [
+      await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 1 }),
+      await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 2 }),
+      await benchFoldOnce({ adminUrl, events: sample, batchSize, concurrency: 1, prepared: true }),
+    ];
+    console.log(
+      `  round ${round + 1}: step by step 1 at a time ${fmt(one.perSecond)} events/s (batch p50 ${ms(one.batchMs)}), 2 at a time ${fmt(two.perSecond)} (batch p50 ${ms(two.batchMs)}); prepared ahead (as the consumer) ${fmt(ahead.perSecond)} (batch p50 ${ms(ahead.batchMs)})`,
+    );
   }
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../src/db/client.ts';
 import { openPostgres } from '../src/db/database.ts';
 import { eventKey } from '../src/stats/event-key.ts';
-import { foldEvents, type FoldOptions, type FoldResult } from '../src/stats/fold.ts';
+import { prepareBatch, type PreparedBatch } from '../src/stats/fold-batch.ts';
+import { foldEvents, foldPrepared, type FoldOptions, type FoldResult } from '../src/stats/fold.ts';
 import { createVisitorHasher, type StatsEvent } from '../src/stats/stats-event.ts';
 import { benchDatabase } from './services.ts';
 
@@ -49,16 +50,29 @@ export function benchEvents(n: number, spreadSeconds = 86_400, now = Math.floor(
 
 /**
  * The fold alone, no Kafka: `events` in batches of `batchSize`, `concurrency` transactions at
- * a time (as the consumer folds partitions side by side), into a fresh database. Answers
+ * a time (as the consumer once folded partitions side by side), or prepared ahead and one at
+ * a time (as it folds them now), into a fresh database. Answers
  * events folded per second and the median batch transaction in ms.
  */
-export async function benchFoldOnce(opts: { adminUrl: string; events: StatsEvent[]; batchSize: number; concurrency: number; fold?: FoldFn }): Promise<{ perSecond: number; batchMs: number }> {
-  const fold = opts.fold ?? foldEvents;
+export async function benchFoldOnce(opts: {
+  adminUrl: string;
+  events: StatsEvent[];
+  batchSize: number;
+  concurrency: number;
+  fold?: FoldFn;
+  /** Each batch's statement built before the clock starts, folded as the consumer folds it (foldPrepared). */
+  prepared?: boolean;
+}): Promise<{ perSecond: number; batchMs: number }> {
+  const prepared = new Map<readonly StatsEvent[], PreparedBatch>();
+  const fold: FoldFn = opts.prepared
+    ? async (db, events, options) => (await foldPrepared(db, prepared.get(events) as PreparedBatch, { groupId: options.groupId as string, positions: options.positions ?? [] })) ?? Promise.reject(new Error('a prepared batch was not plain'))
+    : (opts.fold ?? foldEvents);
   const database = await benchDatabase(opts.adminUrl);
   const pg = openPostgres(database.url, { max: opts.concurrency });
   try {
     const batches: StatsEvent[][] = [];
     for (let i = 0; i < opts.events.length; i += opts.batchSize) batches.push(opts.events.slice(i, i + opts.batchSize));
+    if (opts.prepared) for (const batch of batches) prepared.set(batch, prepareBatch(batch));
     const times: number[] = [];
     let next = 0;
     const started = performance.now();
