@@ -181,8 +181,10 @@ export function createLinkCache(source: LinkSource, options: LinkCacheOptions = 
       onLookup('miss');
       // The key is kept as long as the entry: a fresh copy, not a slice of the request URL.
       slug = ownCopy(slug);
-      // undefined means an invalidation raced the query and discarded its (old) result.
-      const entry = (await load(slug)) ?? (await load(slug));
+      // undefined means an invalidation raced the query and discarded its (old) result. A new
+      // link is invalidated twice (its NOTIFY, then the next delta check), and on a loaded
+      // machine both can land while its first clicks are being looked up: three tries.
+      const entry = (await load(slug)) ?? (await load(slug)) ?? (await load(slug));
       if (entry === undefined) throw new LinkLookupError('link lookup kept being invalidated');
       return entry === MISSING ? null : entry;
     },

@@ -112,6 +112,19 @@ describe('link cache', () => {
     expect((await cache.get('summer'))?.targets.default).toBe('https://example.com/newest');
   });
 
+  it('answers a new link whose first two lookups were each raced by an invalidation (its NOTIFY, then a delta check)', async () => {
+    let calls = 0;
+    const source: LinkSource = {
+      findBySlugs: async (slugs) => {
+        if (++calls <= 2) cache.invalidate('summer');
+        return slugs.map((slug) => linkFixture({ slug }));
+      },
+    };
+    const cache = createLinkCache(source);
+    expect((await cache.get('summer'))?.slug).toBe('summer');
+    expect(calls).toBe(3);
+  });
+
   it('serves a cached link at once while the database hangs, without asking it', async () => {
     const { source, state } = countingSource({ summer: linkFixture() });
     const cache = createLinkCache(source, { lookupTimeoutMs: 1_000 });
