@@ -67,7 +67,8 @@ export async function seedStatsClicks(db: Database, opts: { clicks: number; link
   }
   // The other rollups as the fold would have written them, derived from the hourly rows.
   if (await isEmpty(db, 'stats_link_blocks')) {
-    // As migration 0010 derives them: level 0 per link and hour, each level from the one below.
+    // As migrations 0010 and 0012 leave them: level 0 per link and hour, each level from the
+    // one below, then level 0 dropped (queries read single hours from stats_hourly).
     await db.execute(sql`insert into stats_link_blocks (level, start, link_id, clicks, impressions, bot_clicks, bot_impressions)
       select 0, hour, link_id, coalesce(sum(count) filter (where kind = 1 and not bot), 0), coalesce(sum(count) filter (where kind = 2 and not bot), 0),
         coalesce(sum(count) filter (where kind = 1 and bot), 0), coalesce(sum(count) filter (where kind = 2 and bot), 0)
@@ -80,6 +81,7 @@ export async function seedStatsClicks(db: Database, opts: { clicks: number; link
           sum(clicks), sum(impressions), sum(bot_clicks), sum(bot_impressions)
         from stats_link_blocks where level = ${LINK_BLOCK_LEVELS[i - 1]} group by 2, 3 order by 2, 3`);
     }
+    await db.execute(sql`delete from stats_link_blocks where level = 0`);
   }
   if (await isEmpty(db, 'stats_dims_hourly')) {
     await db.execute(sql`insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)

@@ -1,4 +1,4 @@
-import { LINK_BLOCK_LEVELS } from './link-blocks.ts';
+import { STORED_LINK_BLOCK_LEVELS } from './link-blocks.ts';
 import { KIND_CLICK } from './stats-schema.ts';
 import type { StatsEvent } from './stats-event.ts';
 
@@ -134,7 +134,7 @@ export function rollUp(events: readonly StatsEvent[]): BatchRollups {
   return { hourly, blocks: linkBlocks(hourly), dims: dimHours(hourly, rowKeys, keys, texts.length), visitors: visitorDays(events) };
 }
 
-/** Hourly rows (in key order: link, then hour) into per-link blocks of every level. */
+/** Hourly rows (in key order: link, then hour) into per-link blocks of every stored level. */
 function linkBlocks(hourly: readonly HourlyRow[]): BlockRow[] {
   const linkHours: BlockRow[] = [];
   for (const row of hourly) {
@@ -146,7 +146,7 @@ function linkBlocks(hourly: readonly HourlyRow[]): BlockRow[] {
     addTo(last, row.event, row.count);
   }
   const blocks: BlockRow[] = [];
-  for (const level of LINK_BLOCK_LEVELS) {
+  for (const level of STORED_LINK_BLOCK_LEVELS) {
     const size = HOUR_S * 2 ** level;
     // The links come in order, each link's hours in order: so the hours of one block are
     // neighbours, and each start's rows are in link order (the key is start, then link).

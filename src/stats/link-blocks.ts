@@ -13,6 +13,14 @@
  */
 export const LINK_BLOCK_LEVELS: readonly number[] = [0, 2, 4, 6, 8];
 
+/**
+ * The levels `stats_link_blocks` stores. Level 0, a link's single hour, is read from
+ * `stats_hourly` instead (query-source.ts): a period's cover needs at most a few of them, at
+ * its two ends, while the fold wrote one for nearly every event of a batch whose events spread
+ * over many links and hours (about a third of its block rows).
+ */
+export const STORED_LINK_BLOCK_LEVELS: readonly number[] = LINK_BLOCK_LEVELS.filter((level) => level > 0);
+
 export const HOUR_MS = 3_600_000;
 
 export interface LinkBlock {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { blockCover } from './link-blocks.ts';
+import { KIND_CLICK, KIND_IMPRESSION } from './stats-schema.ts';
 import type { Dimension, StatsQuery } from './stats-query.ts';
 
 /**
@@ -11,7 +12,8 @@ import type { Dimension, StatsQuery } from './stats-query.ts';
  * - no link filter, and at most one other dimension that is both filter and group:
  *   `stats_dims_hourly` (a few hundred rows an hour, whatever the number of links);
  * - the top links without other filters: `stats_link_blocks`, aligned blocks of hours whose
- *   signed sum is the period (exact in any time zone: a day in Tokyo is not a UTC day);
+ *   signed sum is the period (exact in any time zone: a day in Tokyo is not a UTC day), its
+ *   single hours from `stats_hourly`;
  * - anything else (a link filter, or two dimensions): `stats_hourly`, whose key starts
  *   with the link.
  */
@@ -59,21 +61,38 @@ function dimsSource(q: StatsQuery, dim: Dimension | undefined): SQL {
 
 /**
  * Per-link counts over the period from `stats_link_blocks`: the blocks whose signed sum is
- * exactly its hours (link-blocks.ts), about ten per link for 30 days in any time zone. `hour`
- * is the block's start, so this source serves groups only.
+ * exactly its hours (link-blocks.ts), about ten per link for 30 days in any time zone, the
+ * single hours among them (at the period's ends) summed from `stats_hourly`. `hour` is the
+ * block's start, so this source serves groups only.
  */
 export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonly number[]): SQL {
-  const blocks = blockCover(q.from, q.to);
-  if (blocks.length === 0) {
+  const cover = blockCover(q.from, q.to);
+  const blocks = cover.filter((b) => b.level > 0);
+  const hours = cover.filter((b) => b.level === 0);
+  const parts: SQL[] = [];
+  const only = (column: SQL) => (linkIds ? sql`where ${inList(column, linkIds.map(String), true)}` : sql``);
+  if (blocks.length > 0) {
+    // A join with the list of blocks: one index range of the key (level, start, link_id) each.
+    // Some blocks are subtracted (sign -1): the sums come out exact.
+    const list = sql.join(blocks.map((b) => sql`(${b.level}::smallint, ${iso(b.start)}, ${b.sign}::int)`), sql`, `);
+    parts.push(sql`select l.start as hour, l.link_id as value, c.sign * l.clicks as clicks, c.sign * l.impressions as impressions,
+      c.sign * l.bot_clicks as bot_clicks, c.sign * l.bot_impressions as bot_impressions
+    from (values ${list}) as c(level, start, sign) join stats_link_blocks l on l.level = c.level and l.start = c.start
+    ${only(sql`l.link_id`)}`);
+  }
+  if (hours.length > 0) {
+    const list = sql.join(hours.map((b) => sql`(${iso(b.start)}, ${b.sign}::int)`), sql`, `);
+    const sum = (kind: number, bot: boolean) => sql`(c.sign * coalesce(sum(h.count) filter (where h.kind = ${sql.raw(String(kind))} and ${bot ? sql`h.bot` : sql`not h.bot`}), 0))::bigint`;
+    parts.push(sql`select h.hour, h.link_id as value, ${sum(KIND_CLICK, false)} as clicks, ${sum(KIND_IMPRESSION, false)} as impressions,
+      ${sum(KIND_CLICK, true)} as bot_clicks, ${sum(KIND_IMPRESSION, true)} as bot_impressions
+    from (values ${list}) as c(start, sign) join stats_hourly h on h.hour = c.start
+    ${only(sql`h.link_id`)}
+    group by h.hour, h.link_id, c.sign`);
+  }
+  if (parts.length === 0) {
     return sql`select null::timestamptz as hour, 0::bigint as value, 0::bigint as clicks, 0::bigint as impressions, 0::bigint as bot_clicks, 0::bigint as bot_impressions where false`;
   }
-  // A join with the list of blocks: one index range of the key (level, start, link_id) each.
-  // Some blocks are subtracted (sign -1): the sums come out exact.
-  const cover = sql.join(blocks.map((b) => sql`(${b.level}::smallint, ${iso(b.start)}, ${b.sign}::int)`), sql`, `);
-  return sql`select l.start as hour, l.link_id as value, c.sign * l.clicks as clicks, c.sign * l.impressions as impressions,
-      c.sign * l.bot_clicks as bot_clicks, c.sign * l.bot_impressions as bot_impressions
-    from (values ${cover}) as c(level, start, sign) join stats_link_blocks l on l.level = c.level and l.start = c.start
-    ${linkIds ? sql`where ${inList(sql`l.link_id`, linkIds.map(String), true)}` : sql``}`;
+  return sql.join(parts, sql` union all `);
 }
 
 /**

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { createDb } from '../../src/db/client.ts';
 import { statsTopics } from '../../src/config/stats.ts';
 import { loadOffsets } from '../../src/stats/consumer.ts';
-import { LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
+import { STORED_LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, insertLink, testDatabaseUrl, testRedisUrl, testSql, uniqueKey } from '../support/fixtures.ts';
 import { readTopicUntil, uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
@@ -170,7 +170,7 @@ async function clicksPerLink(linkIds: number[]): Promise<{ levels: Record<string
   );
   const hourly = await queryRows<{ link_id: string; n: string }>(db, sql`select link_id::text, sum(count)::text as n from stats_hourly where kind = 1 and link_id in (${ids}) group by 1`);
   const asRecord = (rows: { link_id: string; n: string }[]) => Object.fromEntries(rows.map((r) => [r.link_id, Number(r.n)]));
-  const levels = LINK_BLOCK_LEVELS.map((level) => asRecord(blocks.filter((r) => r.level === level)));
+  const levels = STORED_LINK_BLOCK_LEVELS.map((level) => asRecord(blocks.filter((r) => r.level === level)));
   return { levels, hourly: asRecord(hourly) };
 }
 

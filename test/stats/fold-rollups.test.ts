@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, rollUp } from '../../src/stats/fold-rollups.ts';
-import { LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
+import { STORED_LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from '../../src/stats/stats-schema.ts';
 import type { StatsEvent } from '../../src/stats/stats-event.ts';
 
@@ -39,7 +39,7 @@ function naive(events: readonly StatsEvent[]) {
   for (const e of events) {
     const hour = e.ts - (e.ts % 3600);
     add(hourly, JSON.stringify([e.linkId, hour, e.kind, e.bot, e.platform, e.country, e.device, e.os, e.browser, e.referrer, e.campaign, e.network]));
-    for (const level of LINK_BLOCK_LEVELS) add(blocks, JSON.stringify([level, hour - (hour % (3600 * 2 ** level)), e.linkId, category(e)]));
+    for (const level of STORED_LINK_BLOCK_LEVELS) add(blocks, JSON.stringify([level, hour - (hour % (3600 * 2 ** level)), e.linkId, category(e)]));
     for (const dim of DIMENSIONS) add(dims, JSON.stringify([dim, hour, dim === '' ? '' : e[dim], category(e)]));
     if (e.visitor !== null) visitors.add(JSON.stringify([e.linkId, Math.floor(e.ts / 86_400), String(e.visitor)]));
   }

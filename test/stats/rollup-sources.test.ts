@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createDb } from '../../src/db/client.ts';
 import { foldEvents } from '../../src/stats/fold.ts';
-import { LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
+import { STORED_LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { queryGroups, queryStats, type BotFilter, type StatsQuery } from '../../src/stats/query.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { KIND_CLICK } from '../../src/stats/stats-schema.ts';
@@ -95,7 +95,7 @@ describe('rollups: each query reads the smallest table that answers it, with the
       sql`select sum(clicks + impressions + bot_clicks + bot_impressions)::text as n from stats_dims_hourly where dim = '' and hour >= to_timestamp(${START}) and hour < to_timestamp(${START + 3 * 86_400})`,
     );
     // Every level of blocks holds each event once.
-    expect(levels.map((l) => Number(l.n))).toEqual(LINK_BLOCK_LEVELS.map(() => events.length));
+    expect(levels.map((l) => Number(l.n))).toEqual(STORED_LINK_BLOCK_LEVELS.map(() => events.length));
     expect(Number(dims?.n)).toBe(events.length);
   });
 });
