@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { blockCover } from './link-blocks.ts';
+import { numberArray } from './pg-array.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from './stats-schema.ts';
 import type { Dimension, StatsQuery } from './stats-query.ts';
 
@@ -83,10 +84,16 @@ export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonl
   if (hours.length > 0) {
     const list = sql.join(hours.map((b) => sql`(${iso(b.start)}, ${b.sign}::int)`), sql`, `);
     const sum = (kind: number, bot: boolean) => sql`(c.sign * coalesce(sum(h.count) filter (where h.kind = ${sql.raw(String(kind))} and ${bot ? sql`h.bot` : sql`not h.bot`}), 0))::bigint`;
+    // For a list of links, each link's hour is one range of stats_hourly's key (link, hour),
+    // whatever plan a prepared statement settles on; for all links, each hour is one range of
+    // its hour index.
+    const rows = linkIds
+      ? sql`unnest(${numberArray(linkIds)}::bigint[]) as k(link_id) cross join (values ${list}) as c(start, sign)
+          join stats_hourly h on h.link_id = k.link_id and h.hour = c.start`
+      : sql`(values ${list}) as c(start, sign) join stats_hourly h on h.hour = c.start`;
     parts.push(sql`select h.hour, h.link_id as value, ${sum(KIND_CLICK, false)} as clicks, ${sum(KIND_IMPRESSION, false)} as impressions,
       ${sum(KIND_CLICK, true)} as bot_clicks, ${sum(KIND_IMPRESSION, true)} as bot_impressions
-    from (values ${list}) as c(start, sign) join stats_hourly h on h.hour = c.start
-    ${only(sql`h.link_id`)}
+    from ${rows}
     group by h.hour, h.link_id, c.sign`);
   }
   if (parts.length === 0) {
