@@ -103,9 +103,10 @@ export const statsDimsHourly = pgTable(
 );
 
 /**
- * Per link and aligned block of 2^level hours (levels 0 to 9, see link-blocks.ts), the four
- * counts: the top links and the link list read any period as at most two blocks per level
- * and link (a 30-day dashboard about ten rows per link instead of 30 days and the edge hours).
+ * Per link and aligned block of 2^level hours (levels 2, 4, 6 and 8; single hours come from
+ * `stats_hourly`, see link-blocks.ts), the four counts: the top links and the link list read
+ * any period as at most two blocks per level and link (a 30-day dashboard about ten rows per
+ * link instead of 30 days and the edge hours).
  * The key leads with the block, so a query reads each block's links as one index range.
  */
 export const statsLinkBlocks = pgTable(
