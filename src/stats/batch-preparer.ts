@@ -37,11 +37,16 @@ export interface BatchPreparer {
 export function createBatchPreparer(hashKey: string): BatchPreparer {
   let worker: Worker | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (p: Prepared) => void; reject: (err: unknown) => void }>();
+  const pending = new Map<number, { thread: Worker; resolve: (p: Prepared) => void; reject: (err: unknown) => void }>();
 
-  const failAll = (err: unknown) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+  // Only that thread's batches: an 'exit' that follows an 'error' may come after the next
+  // batch already went to a new thread.
+  const failAll = (thread: Worker, err: unknown) => {
+    for (const [id, p] of pending) {
+      if (p.thread !== thread) continue;
+      p.reject(err);
+      pending.delete(id);
+    }
   };
 
   const start = (): Worker => {
@@ -54,11 +59,11 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
     });
     thread.on('error', (err) => {
       if (worker === thread) worker = undefined;
-      failAll(err);
+      failAll(thread, err);
     });
     thread.on('exit', (code) => {
       if (worker === thread) worker = undefined;
-      failAll(new Error(`the stats prepare thread exited (code ${code})`));
+      failAll(thread, new Error(`the stats prepare thread exited (code ${code})`));
     });
     // Never what keeps a process alive: close() ends it, and so does the process's exit.
     thread.unref();
@@ -69,17 +74,18 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
 
   return {
     prepare(values) {
-      worker ??= start();
+      const thread = (worker ??= start());
       const id = ++nextId;
-      const reply = new Promise<Prepared>((resolve, reject) => pending.set(id, { resolve, reject }));
-      worker.postMessage({ id, values } satisfies PrepareRequest);
+      const reply = new Promise<Prepared>((resolve, reject) => pending.set(id, { thread, resolve, reject }));
+      thread.postMessage({ id, values } satisfies PrepareRequest);
       return reply;
     },
     async close() {
       const thread = worker;
       worker = undefined;
-      if (thread) await thread.terminate();
-      failAll(new Error('the stats consumer stopped'));
+      if (!thread) return;
+      await thread.terminate();
+      failAll(thread, new Error('the stats consumer stopped'));
     },
   };
 }
