@@ -4,13 +4,13 @@ import type { Database } from '../db/client.ts';
 import type { KafkaConnection } from '../shared/kafka-options.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createBatchPreparer, type Prepared } from './batch-preparer.ts';
+import type { PreparedBatch } from './fold-batch.ts';
 import { foldEvents, foldPrepared, type FoldResult } from './fold.ts';
 import type { StatsMetrics } from './metrics.ts';
 import { partitionEnds } from './offsets.ts';
 import { queryRows } from './sql-rows.ts';
-import { createVisitorHasher, type EventSource, type StatsEvent } from './stats-event.ts';
-import type { ConversionEvent } from './conversion-event.ts';
-import { parseStatsMessage } from './stats-message.ts';
+import { createVisitorHasher, type EventSource } from './stats-event.ts';
+import { sortStatsMessages, type SortedMessages } from './stats-message.ts';
 
 export interface StatsConsumerOptions {
   db: Database;
@@ -70,27 +70,14 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
   const hashVisitor = createVisitorHasher(options.hashKey);
   const preparer = createBatchPreparer(options.hashKey);
 
-  /** The batch's events parsed here, for the step-by-step fold. */
-  function parseBatch(batch: Batch, countSkipped: boolean): { events: StatsEvent[]; conversions: ConversionEvent[] } {
-    const events: StatsEvent[] = [];
-    const conversions: ConversionEvent[] = [];
-    for (let i = 0; i < batch.values.length; i++) {
-      const message = parseStatsMessage(batch.values[i] as string, hashVisitor, batch.positions[i]);
-      if ('conversion' in message) conversions.push(message.conversion);
-      else if (!('skip' in message)) events.push(message);
-      else if (countSkipped) metrics.skipped(message.skip);
-    }
-    return { events, conversions };
-  }
-
   /** One attempt: the prepared statement when the batch is the common case, else step by step. */
-  async function foldOnce(batch: Batch, prepared: Prepared | undefined, countSkipped: boolean): Promise<FoldResult> {
+  async function foldOnce(batch: Batch, prepared: PreparedBatch | undefined, sortedHere: () => SortedMessages): Promise<FoldResult> {
     const { positions } = batch;
-    if (prepared?.batch) {
-      const result = await foldPrepared(db, prepared.batch, { groupId: options.groupId, positions });
+    if (prepared) {
+      const result = await foldPrepared(db, prepared, { groupId: options.groupId, positions });
       if (result) return result;
     }
-    const { events, conversions } = parseBatch(batch, countSkipped);
+    const { events, conversions } = sortedHere();
     return foldEvents(db, events, { groupId: options.groupId, positions, conversions });
   }
 
@@ -101,18 +88,18 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     } catch (err) {
       if (!stopping) logger.warn({ err }, 'preparing a batch in the worker thread failed; folding it on the main thread');
     }
-    // Messages that are no countable event are counted once, however often the batch is tried.
-    let countSkipped = true;
-    if (prepared) {
-      for (const [reason, count] of Object.entries(prepared.skipped)) metrics.skipped(reason, count);
-      countSkipped = false;
-    }
+    // Parsed on this thread only when the step-by-step fold needs it, once however often the
+    // batch is tried.
+    let sorted: SortedMessages | undefined;
+    const sortedHere = () => (sorted ??= sortStatsMessages(batch.values, hashVisitor, batch.positions));
+    // Messages that are no countable event are counted once.
+    for (const [reason, count] of Object.entries((prepared ?? sortedHere()).skipped)) metrics.skipped(reason, count);
     let backoff = 100;
     let failing = false;
     while (!stopping && !session.broken) {
       const started = performance.now();
       try {
-        const result = await foldOnce(batch, prepared, countSkipped);
+        const result = await foldOnce(batch, prepared?.batch, sortedHere);
         metrics.foldDone(result, (performance.now() - started) / 1000);
         if (failing) logger.info('postgres is back: folding again');
         for (const p of partitionEnds(batch.positions)) {
@@ -121,7 +108,6 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         }
         return true;
       } catch (err) {
-        countSkipped = false;
         metrics.foldFailed();
         if (!failing) logger.warn({ err }, 'folding a batch failed; retrying until postgres takes it');
         failing = true;

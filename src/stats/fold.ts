@@ -83,22 +83,16 @@ export async function foldPrepared(db: Database, batch: PreparedBatch, options: 
 }
 
 async function foldInTransaction(tx: Executor, events: readonly StatsEvent[], options: FoldOptions): Promise<FoldResult> {
-  let candidates = events;
-  let stale = 0;
   const positions = options.positions ?? events.flatMap((e) => (e.source ? [e.source] : []));
-  let stored: Map<string, bigint> | undefined;
-  if (options.groupId !== undefined) {
-    stored = await lockOffsets(tx, options.groupId, positions);
-    const isFresh = freshIn(stored);
-    candidates = events.filter((e) => isFresh(e.source));
-    stale = events.length - candidates.length;
-  }
+  const stored = options.groupId === undefined ? undefined : await lockOffsets(tx, options.groupId, positions);
+  const isFresh = freshIn(stored);
+  const candidates = events.filter((e) => isFresh(e.source));
+  const stale = events.length - candidates.length;
   // One event per id: the same click twice in a batch counts once.
   const byKey = new Map<bigint, StatsEvent>();
   for (const e of candidates) if (!byKey.has(e.key)) byKey.set(e.key, e);
   const folded = await writeBatch(tx, [...byKey.values()]);
   // Conversions (issue 14) keep their own dedupe rows and rollups; same transaction and offsets.
-  const isFresh = freshIn(stored);
   const conversions = await foldConversions(tx, (options.conversions ?? []).filter((c) => isFresh(c.source)));
   if (options.groupId !== undefined) await storeOffsets(tx, options.groupId, positions);
   return { folded, duplicates: candidates.length - folded, stale, ...(conversions > 0 ? { conversions } : {}) };

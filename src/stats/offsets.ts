@@ -11,7 +11,7 @@ export interface PartitionEnd {
 
 /**
  * Per topic and partition of a batch, the offset after its last message; in key order (fewer
- * deadlocks). A consumer's batch is one partition's run of messages: the entry of the
+ * deadlocks). A consumer's batch holds runs of one partition's messages: the entry of the
  * previous message is checked first, so a batch costs no key string per message.
  */
 export function partitionEnds(positions: readonly EventSource[]): PartitionEnd[] {

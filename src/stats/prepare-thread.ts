@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareBatch } from './fold-batch.ts';
 import type { PrepareRequest, Prepared } from './batch-preparer.ts';
-import { createVisitorHasher, type StatsEvent } from './stats-event.ts';
-import { parseStatsMessage } from './stats-message.ts';
+import { createVisitorHasher } from './stats-event.ts';
+import { sortStatsMessages } from './stats-message.ts';
 
 /**
  * The stats consumer's worker thread: parses a batch's messages and builds its statement's
@@ -15,18 +15,10 @@ const hashVisitor = port ? createVisitorHasher((workerData as { hashKey: string 
 
 port?.on('message', ({ id, values }: PrepareRequest) => {
   if (!hashVisitor) return;
-  const events: StatsEvent[] = [];
-  const skipped: Record<string, number> = {};
-  let conversions = 0;
-  for (const value of values) {
-    const message = parseStatsMessage(value, hashVisitor);
-    if ('conversion' in message) conversions++;
-    else if ('skip' in message) skipped[message.skip] = (skipped[message.skip] ?? 0) + 1;
-    else events.push(message);
-  }
+  const { events, conversions, skipped } = sortStatsMessages(values, hashVisitor);
   // A batch with app events goes the step-by-step way (the caller parses it again): its
   // statement would not be used. So does one that holds an id twice: its statement finds the
   // second a duplicate, and the fold rolls back (rare, and cheaper than a set of every id).
-  const reply: Prepared = { id, events: events.length, skipped, conversions, batch: conversions > 0 ? undefined : prepareBatch(events) };
+  const reply: Prepared = { id, events: events.length, skipped, conversions: conversions.length, batch: conversions.length > 0 ? undefined : prepareBatch(events) };
   port?.postMessage(reply);
 });

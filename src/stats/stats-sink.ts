@@ -2,9 +2,8 @@ import type { Database } from '../db/client.ts';
 import type { EventSink } from '../worker/sink/event-sink.ts';
 import { foldEvents } from './fold.ts';
 import { pruneDedupeRows } from './prune.ts';
-import type { StatsEvent, VisitorHasher } from './stats-event.ts';
-import type { ConversionEvent } from './conversion-event.ts';
-import { parseStatsMessage } from './stats-message.ts';
+import type { VisitorHasher } from './stats-event.ts';
+import { sortStatsMessages } from './stats-message.ts';
 
 export interface StatsSinkOptions {
   db: Database;
@@ -25,13 +24,7 @@ export function withStats(inner: EventSink, options: StatsSinkOptions): EventSin
     name: `${inner.name} + stats`,
     async send(messages) {
       await inner.send(messages);
-      const events: StatsEvent[] = [];
-      const conversions: ConversionEvent[] = [];
-      for (const m of messages) {
-        const message = parseStatsMessage(m.value, options.hashVisitor);
-        if ('conversion' in message) conversions.push(message.conversion);
-        else if (!('skip' in message)) events.push(message);
-      }
+      const { events, conversions } = sortStatsMessages(messages.map((m) => m.value), options.hashVisitor);
       if (events.length > 0 || conversions.length > 0) await foldEvents(options.db, events, { conversions });
     },
     async close() {
