@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rollUp, type BatchRollups, type Counts } from './fold-rollups.ts';
 import { boolArray, numberArray, textArray } from './pg-array.ts';
@@ -23,18 +24,24 @@ export function prepareBatch(events: readonly StatsEvent[]): PreparedBatch {
 }
 
 /**
- * The common case in ONE statement: the dedupe rows and, only when every one of them was new,
- * the rollups. Answers whether they all were; when not, only dedupe rows were written and the
- * caller rolls the transaction back and folds the batch with `writeBatch`.
+ * The common case, assuming every event is new: a plain insert of the dedupe rows (no
+ * `on conflict`: an id stored before, or twice in the batch, fails it with a unique
+ * violation, 23505) and the rollups, as two statements the caller pipelines. A failed insert
+ * aborts the transaction, so the rollups are never committed for a batch that was not new:
+ * the caller rolls back and folds it with `writeBatch`. Half the work per dedupe row of an
+ * `on conflict do nothing ... returning` (no speculative insertion, no returned rows).
  */
-export async function writePrepared(tx: Executor, batch: PreparedBatch): Promise<boolean> {
-  if (batch.count === 0) return true;
-  const [row] = await queryRows<{ n: number }>(
-    tx,
-    sql`with ${dedupeRows(batch.dedupe)}, n as (select count(*)::int as n from fresh), ${rollupRows(batch.rollups, sql`where (select n from n) = ${batch.count}`)}
-    select n from n`,
-  );
-  return row?.n === batch.count;
+export function writePrepared(tx: Executor, batch: PreparedBatch): Promise<unknown>[] {
+  if (batch.count === 0) return [];
+  const p = batch.dedupe;
+  return [
+    tx.execute(sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
+      select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
+      from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::bigint[], ${p[3]}::smallint[], ${p[4]}::boolean[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])
+        as x(k, link_id, ts, kind, bot, platform, country, device)
+      order by k`),
+    tx.execute(sql`with ${rollupRows(batch.rollups, sql``)} select 1`),
+  ];
 }
 
 /**
@@ -108,6 +115,7 @@ function rollupParams(r: BatchRollups): string[] {
     boolArray(ev((e) => e.bot)),
     ...(['platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const).map((field) => textArray(ev((e) => e[field]))),
     numberArray(h.map((row) => row.count)),
+    ...(process.env.COMBO ? [numberArray(ev((e) => hash('md5', [e.platform, e.country, e.device, e.os, e.browser, e.referrer, e.campaign, e.network].join('\x1f'), 'buffer').readBigInt64BE(0)))] : []),
     numberArray(r.visitors.map((v) => v.linkId)),
     numberArray(r.visitors.map((v) => v.day)),
     numberArray(r.visitors.map((v) => v.visitor)),
@@ -133,13 +141,15 @@ const ADD_COUNTS = (table: string) =>
  * day), then the rows every batch shares (the per-link blocks, long ones spanning many
  * hours, and the per-dimension hours).
  */
-function rollupRows(p: readonly string[], where: SQL): SQL {
+function rollupRows(p0: readonly string[], where: SQL): SQL {
+  const c = p0.length > 30 ? p0[13] : undefined;
+  const p = c ? [...p0.slice(0, 13), ...p0.slice(14)] : p0;
   return sql`hourly as (
-      insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
-      select link_id, to_timestamp(hour), kind, bot, platform, country, device, os, browser, referrer, campaign, network, n
+      insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count${sql.raw(c ? ', combo' : '')})
+      select link_id, to_timestamp(hour), kind, bot, platform, country, device, os, browser, referrer, campaign, network, n${sql.raw(c ? ', combo' : '')}
       from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::smallint[], ${p[3]}::boolean[], ${p[4]}::text[], ${p[5]}::text[], ${p[6]}::text[],
-        ${p[7]}::text[], ${p[8]}::text[], ${p[9]}::text[], ${p[10]}::text[], ${p[11]}::text[], ${p[12]}::bigint[])
-        as x(link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, n)
+        ${p[7]}::text[], ${p[8]}::text[], ${p[9]}::text[], ${p[10]}::text[], ${p[11]}::text[], ${p[12]}::bigint[]${c ? sql`, ${c}::bigint[]` : sql``})
+        as x(link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, n${sql.raw(c ? ', combo' : '')})
       ${where}
       on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count
     ), visitors as (

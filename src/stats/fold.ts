@@ -33,6 +33,7 @@ export interface FoldOptions {
 // key order to make them rare, and a transaction that lost one is simply run again.
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 5;
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Folds a batch into the rollups, the dedupe table and the consumer's offsets in ONE
@@ -61,18 +62,22 @@ class NotPlain extends Error {}
 /**
  * The common case of a consumer's batch, its statement built ahead (fold-batch.ts,
  * prepare-thread.ts): no event counted before, none below its partition's stored offset, no
- * app events. The offsets' lock, the batch and the new offsets go to Postgres together, and
- * only then are the answers read: the transaction commits when the batch was that common
- * case, and otherwise rolls back, and the answer is undefined: the caller then folds the
- * batch's events with `foldEvents`, step by step.
+ * app events. The offsets' lock, the batch's two statements and the new offsets go to
+ * Postgres together, and only then are the answers read: the transaction commits when the
+ * batch was that common case; otherwise (an id stored before or twice in the batch fails the
+ * plain insert; a message below its stored offset) it rolls back, and the answer is
+ * undefined: the caller then folds the batch's events with `foldEvents`, step by step.
  */
 export async function foldPrepared(db: Database, batch: PreparedBatch, options: { groupId: string; positions: readonly EventSource[] }): Promise<FoldResult | undefined> {
   const { groupId, positions } = options;
   try {
     return await withRetries(() =>
       db.transaction(async (tx) => {
-        const [stored, allNew] = await Promise.all([lockOffsets(tx, groupId, positions), writePrepared(tx, batch), storeOffsets(tx, groupId, positions)]);
-        if (!allNew || !positions.every(freshIn(stored))) throw new NotPlain();
+        // Sent together, read after: a unique violation fails the insert and every later statement.
+        const [locked, ...written] = await Promise.allSettled([lockOffsets(tx, groupId, positions), ...writePrepared(tx, batch), storeOffsets(tx, groupId, positions)]);
+        const failed = [locked, ...written].find((r) => r.status === 'rejected');
+        if (failed) throw sqlState(failed.reason) === UNIQUE_VIOLATION ? new NotPlain() : failed.reason;
+        if (locked.status !== 'fulfilled' || !positions.every(freshIn(locked.value))) throw new NotPlain();
         return { folded: batch.count, duplicates: 0, stale: 0 };
       }),
     );
