@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { PreparedBatch } from './fold-batch.ts';
+import type { PackedValues } from './packed-values.ts';
 
 export interface PrepareRequest {
   id: number;
-  values: string[];
+  packed: PackedValues;
 }
 
 /** A batch as the worker thread left it. */
@@ -23,7 +24,7 @@ export interface Prepared {
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
 export interface BatchPreparer {
-  prepare(values: string[]): Promise<Prepared>;
+  prepare(packed: PackedValues): Promise<Prepared>;
   close(): Promise<void>;
 }
 
@@ -73,11 +74,11 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
   worker = start();
 
   return {
-    prepare(values) {
+    prepare(packed) {
       const thread = (worker ??= start());
       const id = ++nextId;
       const reply = new Promise<Prepared>((resolve, reject) => pending.set(id, { thread, resolve, reject }));
-      thread.postMessage({ id, values } satisfies PrepareRequest);
+      thread.postMessage({ id, packed } satisfies PrepareRequest);
       return reply;
     },
     async close() {

@@ -8,6 +8,7 @@ import type { PreparedBatch } from './fold-batch.ts';
 import { foldEvents, foldPrepared, type FoldResult } from './fold.ts';
 import type { StatsMetrics } from './metrics.ts';
 import { partitionEnds } from './offsets.ts';
+import { packValues, unpackValues, type PackedValues } from './packed-values.ts';
 import { queryRows } from './sql-rows.ts';
 import { createVisitorHasher, type EventSource } from './stats-event.ts';
 import { sortStatsMessages, type SortedMessages } from './stats-message.ts';
@@ -34,15 +35,18 @@ export interface StatsConsumer {
   stop(): Promise<void>;
 }
 
-type Msg = Message<string, string, string, string>;
+type Msg = Message<string, Buffer, string, string>;
 /** A batch: its messages, and the worker thread's work on them (batch-preparer.ts). */
-type Batch = { values: string[]; positions: EventSource[]; prepared: Promise<Prepared> };
+type Batch = { packed: PackedValues; positions: EventSource[]; prepared: Promise<Prepared> };
 const MAX_BACKOFF_MS = 5_000;
 // Kafka fills a fetch one partition after another, up to this much of each. The library's
 // default (10 MB a partition, as much as the whole fetch) brought a backlog one partition at a
 // time; 128 KB brings a few hundred messages of every partition per fetch, in small pieces
 // that never hold this process's event loop for long.
 const MAX_BYTES_PER_PARTITION = 131_072;
+// Values stay the bytes Kafka sent (packed-values.ts says why).
+const EMPTY = Buffer.alloc(0);
+const deserializers = { ...stringDeserializers, value: (data?: Buffer) => data ?? EMPTY };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The stored positions of the group: where each partition resumes. Kafka's own commits are never used. */
@@ -63,7 +67,7 @@ export async function loadOffsets(db: Database, groupId: string): Promise<{ topi
 export function createStatsConsumer(options: StatsConsumerOptions): StatsConsumer {
   const { db, metrics, logger } = options;
   let stopping = false;
-  let current: { consumer: Consumer<string, string, string, string>; stream: MessagesStream<string, string, string, string> } | undefined;
+  let current: { consumer: Consumer<string, Buffer, string, string>; stream: MessagesStream<string, Buffer, string, string> } | undefined;
   let wake: (() => void) | undefined;
   const folded = new Map<string, bigint>();
 
@@ -91,7 +95,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     // Parsed on this thread only when the step-by-step fold needs it, once however often the
     // batch is tried.
     let sorted: SortedMessages | undefined;
-    const sortedHere = () => (sorted ??= sortStatsMessages(batch.values, hashVisitor, batch.positions));
+    const sortedHere = () => (sorted ??= sortStatsMessages(unpackValues(batch.packed), hashVisitor, batch.positions));
     // Messages that are no countable event are counted once.
     for (const [reason, count] of Object.entries((prepared ?? sortedHere()).skipped)) metrics.skipped(reason, count);
     let backoff = 100;
@@ -125,7 +129,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
       clientId: `${options.groupId}-consumer`,
       bootstrapBrokers: options.kafka.bootstrapBrokers,
       ...(options.kafka.tls ? { tls: options.kafka.tls } : {}),
-      deserializers: stringDeserializers,
+      deserializers,
       maxWaitTime: 500,
       // Kafka fills a fetch one partition after another: with the library's default (10 MB a
       // partition, as much as the whole fetch) a backlog came one partition at a time, and
@@ -139,20 +143,20 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     });
     const state = { broken: false };
     // Messages waiting for a batch, in the order they came (runs of one partition).
-    let waiting: Array<{ value: string; source: EventSource }> = [];
+    let waiting: Array<{ value: Buffer; source: EventSource }> = [];
     let inFlight: Promise<boolean> | undefined;
     // The next batch, handed to the worker thread while the one before is folding.
     let next: Batch | undefined;
-    let stream: MessagesStream<string, string, string, string> | undefined;
+    let stream: MessagesStream<string, Buffer, string, string> | undefined;
 
     const takeBatch = (): Batch => {
       const taken = waiting.length <= options.batchSize ? waiting : waiting.slice(0, options.batchSize);
       waiting = taken === waiting ? [] : waiting.slice(options.batchSize);
-      const values = taken.map((m) => m.value);
-      const prepared = preparer.prepare(values);
+      const packed = packValues(taken.map((m) => m.value));
+      const prepared = preparer.prepare(packed);
       // Awaited by the fold; a failure there folds the batch on this thread instead.
       prepared.catch(() => {});
-      return { values, positions: taken.map((m) => m.source), prepared };
+      return { packed, positions: taken.map((m) => m.source), prepared };
     };
 
     try {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareBatch } from './fold-batch.ts';
 import type { PrepareRequest, Prepared } from './batch-preparer.ts';
+import { unpackValues } from './packed-values.ts';
 import { createVisitorHasher } from './stats-event.ts';
 import { sortStatsMessages } from './stats-message.ts';
 
@@ -13,9 +14,9 @@ import { sortStatsMessages } from './stats-message.ts';
 const port = parentPort;
 const hashVisitor = port ? createVisitorHasher((workerData as { hashKey: string }).hashKey) : undefined;
 
-port?.on('message', ({ id, values }: PrepareRequest) => {
+port?.on('message', ({ id, packed }: PrepareRequest) => {
   if (!hashVisitor) return;
-  const { events, conversions, skipped } = sortStatsMessages(values, hashVisitor);
+  const { events, conversions, skipped } = sortStatsMessages(unpackValues(packed), hashVisitor);
   // A batch with app events goes the step-by-step way (the caller parses it again): its
   // statement would not be used. So does one that holds an id twice: its statement finds the
   // second a duplicate, and the fold rolls back (rare, and cheaper than a set of every id).

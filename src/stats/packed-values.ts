@@ -1,0 +1,33 @@
+/**
+ * A batch's Kafka message values as one buffer and where each ends. The consumer keeps the
+ * values as the bytes Kafka sent: a string per message on its main thread (decoded there, then
+ * copied by the garbage collector while it waited for its fold) cost as much CPU as fetching
+ * it. One buffer crosses to the prepare thread as a single copy, where 10,000 strings were
+ * cloned one by one; the thread decodes them.
+ */
+export interface PackedValues {
+  bytes: Uint8Array;
+  /** Where value i ends in `bytes` (it starts where value i - 1 ends). */
+  ends: Uint32Array;
+}
+
+export function packValues(values: readonly Uint8Array[]): PackedValues {
+  const ends = new Uint32Array(values.length);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) ends[i] = at += (values[i] as Uint8Array).byteLength;
+  return { bytes: Buffer.concat(values, at), ends };
+}
+
+/** The values as text (UTF-8), as the parsers take them. */
+export function unpackValues({ bytes, ends }: PackedValues): string[] {
+  // Sent to a thread, a Buffer arrives as a plain Uint8Array.
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = new Array<string>(ends.length);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number;
+    values[i] = buffer.toString('utf8', start, end);
+    start = end;
+  }
+  return values;
+}
