@@ -11,11 +11,15 @@ let ticksPerSecond: number | undefined;
  * throughput but not CPU time.
  */
 export function processCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
+  return pid === undefined ? Number.NaN : statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** User + system CPU (ms) from a /proc `stat` file: a process's or, under `task/`, one thread's. */
+function statCpuMs(path: string): number {
   try {
     ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
     // Fields after the command name (which may hold spaces) start at its closing paren.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
   } catch {
     return Number.NaN;
@@ -34,4 +38,26 @@ export function commandCpuMs(comm: string): number {
     }
   }
   return total;
+}
+
+/**
+ * CPU time (ms) this process's threads have used so far, summed by thread name: Node's main
+ * thread is `MainThread`, a worker thread `WorkerThread`, V8's garbage collector helpers
+ * `V8Worker`. Empty where /proc is missing.
+ */
+export function ownThreadsCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+        byName.set(name, (byName.get(name) ?? 0) + statCpuMs(`/proc/self/task/${tid}/stat`));
+      } catch {
+        // ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return byName;
 }

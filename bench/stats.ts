@@ -8,7 +8,7 @@ import { encodeLine } from '../src/shared/click-line.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { linkClickCounts, queryGroups, queryStats, type StatsQuery } from '../src/stats/query.ts';
 import { freePort } from '../test/support/processes.ts';
-import { commandCpuMs } from './process-cpu.ts';
+import { commandCpuMs, ownThreadsCpuMs } from './process-cpu.ts';
 import { benchDatabase } from './services.ts';
 import { benchFreshness, type Freshness } from './stats-freshness.ts';
 import { benchStatsProcess, type StatsProcessRun } from './stats-process.ts';
@@ -25,7 +25,7 @@ export interface StatsBench {
   /** Share of the stats consumer's time spent in fold transactions, per round. */
   foldShare: number[];
   /** CPU per folded event (µs) while the consumer ran: all Postgres processes, the broker's JVM, this process. */
-  cpu: Array<{ postgres: number; broker: number; consumer: number }>;
+  cpu: Array<{ postgres: number; broker: number; consumer: number; threads: Record<string, number> }>;
   freshness?: Freshness;
   process: StatsProcessRun;
 }
@@ -95,7 +95,7 @@ export async function benchStatsConsumer(opts: {
 
       const { consumer, metrics } = createBenchConsumer({ db: pg.db, bootstrap: broker.bootstrap, topics, groupId, logger, batchSize: opts.batchSize });
       // The machine's other work counts too: read it on a quiet machine.
-      const cpu0 = { postgres: commandCpuMs('postgres'), broker: commandCpuMs('java'), consumer: process.cpuUsage() };
+      const cpu0 = { postgres: commandCpuMs('postgres'), broker: commandCpuMs('java'), consumer: process.cpuUsage(), threads: ownThreadsCpuMs() };
       started = performance.now();
       void consumer.run();
       const deadline = Date.now() + 300_000;
@@ -108,6 +108,8 @@ export async function benchStatsConsumer(opts: {
         postgres: perEvent(commandCpuMs('postgres') - cpu0.postgres),
         broker: perEvent(commandCpuMs('java') - cpu0.broker),
         consumer: perEvent((own.user + own.system) / 1000),
+        // Which of the consumer's threads: its main thread, its prepare thread, V8's GC helpers.
+        threads: Object.fromEntries([...ownThreadsCpuMs()].map(([name, ms]) => [name, perEvent(ms - (cpu0.threads.get(name) ?? 0))]).filter(([, us]) => (us as number) >= 0.1)),
       });
       result.stats.push(lines.length / seconds);
       result.foldShare.push(metrics.totals().foldSeconds / seconds);
