@@ -21,10 +21,10 @@ export interface Prepared {
 }
 
 // A batch of 10,000 messages is about 7 MB of text and twice that parsed, all of it garbage
-// once its parameters are built. A young generation that holds a whole batch lets it die
-// there: with 16 MB it outlived its scavenges and was copied to the old generation, and the
-// GC's helper threads spent more CPU than the parsing did (about 13 of the consumer's 45 µs an
-// event); 64 MB took 8-15% off the consumer's CPU.
+// once its parameters are built. A young generation that holds a whole batch lets most of it
+// die there instead of being copied to the old generation: with 16 MB, V8's GC helper threads
+// used 10-13 µs of CPU an event, as much as half the thread's own; 64 MB took about a fifth
+// off that, alternated in the same minutes (README, Statistics benchmarks).
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 64, maxOldGenerationSizeMb: 128 };
 
 export interface BatchPreparer {
