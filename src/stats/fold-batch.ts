@@ -33,15 +33,7 @@ export function prepareBatch(events: readonly StatsEvent[]): PreparedBatch {
  */
 export function writePrepared(tx: Executor, batch: PreparedBatch): Promise<unknown>[] {
   if (batch.count === 0) return [];
-  const p = batch.dedupe;
-  return [
-    tx.execute(sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
-      select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
-      from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::bigint[], ${p[3]}::smallint[], ${p[4]}::boolean[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])
-        as x(k, link_id, ts, kind, bot, platform, country, device)
-      order by k`),
-    tx.execute(sql`with ${rollupRows(batch.rollups)} select 1`),
-  ];
+  return [tx.execute(insertDedupeRows(batch.dedupe)), tx.execute(sql`with ${rollupRows(batch.rollups)} select 1`)];
 }
 
 /**
@@ -84,17 +76,19 @@ function dedupeParams(events: readonly StatsEvent[]): string[] {
   ];
 }
 
-/** `fresh`: the ids whose dedupe row is new (the others were counted before). */
-function dedupeRows(p: readonly string[]): SQL {
+/** The dedupe rows' insert, as is: an id stored before fails it (the prepared fold). */
+function insertDedupeRows(p: readonly string[]): SQL {
   // Keys sorted: fewer deadlocks between consumers, and the index is walked in order.
-  return sql`fresh as (
-      insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
+  return sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
       select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
       from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::bigint[], ${p[3]}::smallint[], ${p[4]}::boolean[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])
         as x(k, link_id, ts, kind, bot, platform, country, device)
-      order by k
-      on conflict (event_id) do nothing returning event_id
-    )`;
+      order by k`;
+}
+
+/** `fresh`: the ids whose dedupe row is new (the others were counted before). */
+function dedupeRows(p: readonly string[]): SQL {
+  return sql`fresh as (${insertDedupeRows(p)} on conflict (event_id) do nothing returning event_id)`;
 }
 
 const countParams = (rows: readonly Counts[]) => [
