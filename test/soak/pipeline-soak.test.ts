@@ -14,9 +14,15 @@ const PUSH_TIMEOUT_MS = 50;
 const WORKERS = 2;
 /** The Kafka stop and the two Redis kills. */
 const INTERRUPTING_FAULTS = 3;
-// What a visitor may wait beyond the push bound on this busy two-core machine: the test's
-// own client, two web processes, two workers, Redis, Kafka and Postgres share it.
-const LATENCY_MARGIN_MS = 450;
+// HEAD probes of the same link beside the clicks (click-load.ts): what the machine itself
+// added to an answer. The test's client, two web processes, two workers, Redis, Kafka,
+// Postgres and whatever else runs share two cores; a CI run on a busy host saw p99 357 ms
+// and a max of 745 ms with every fault handled, where a quiet one sees 39 and 73.
+const PROBES_PER_SECOND = 100;
+// What a click may wait beyond the push bound and beyond the slowest probe of the same five
+// seconds: its own work (a push given up on, a line to the buffer or the spool). Below the
+// 400 ms Redis pauses, so a click that waited one out fails the test.
+const LATENCY_MARGIN_MS = 250;
 
 const sql = testSql();
 let pipeline: Pipeline | undefined;
@@ -55,7 +61,7 @@ describe('pipeline soak with faults', () => {
     }
 
     const log: string[] = [];
-    const load = startClickLoad({ urls: [webA.url, webB.url], slug, total: CLICKS, perSecond: PER_SECOND });
+    const load = startClickLoad({ urls: [webA.url, webB.url], slug, total: CLICKS, perSecond: PER_SECOND, probesPerSecond: PROBES_PER_SECOND });
     const started = performance.now();
     const wallStart = Date.now();
     const at = async (seconds: number, what: string) => {
@@ -127,6 +133,7 @@ describe('pipeline soak with faults', () => {
         `  in Kafka: ${seen.size} distinct click ids, ${missing.length} missing, ${duplicates} duplicates (killed worker held ${leftInSlots} lines)`,
         `  latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)?.toFixed(1)}`,
         `  by 5 s window from the start, max latency ms: ${windows(answers.map((a) => [a.at, a.ms]), Math.max)}`,
+        `  by 5 s window, HEAD probes' max latency ms: ${windows(load.probes.map((a) => [a.at, a.ms]), Math.max)}`,
         `  by 5 s window, duplicates: ${windows([...seen].filter(([, n]) => n > 1).map(([id, n]) => [uuidv7Ms(id) - wallStart, n - 1]), (a, b) => a + b)}`,
         `  spool: ${spilled} lines spilled, ${restored} restored (web A's count covers its second life only)`,
       ].join('\n'),
@@ -141,7 +148,15 @@ describe('pipeline soak with faults', () => {
     const allowance = leftInSlots + INTERRUPTING_FAULTS * WORKERS * WORKER_BATCH_SIZE;
     console.log(`  duplicates allowed: ${allowance} (the killed worker's ${leftInSlots} + ${INTERRUPTING_FAULTS} faults x ${WORKERS} workers x ${WORKER_BATCH_SIZE})`);
     expect(duplicates).toBeLessThanOrEqual(allowance);
-    expect(latencies.at(-1)).toBeLessThan(PUSH_TIMEOUT_MS + LATENCY_MARGIN_MS);
+    // No click waited on a failing backend beyond the push bound: per 5 s window, the slowest
+    // click against the slowest probe of the same processes in the same seconds.
+    expect(load.probes.filter((a) => a.status !== 302).slice(0, 5)).toEqual([]);
+    const probeMax = byWindow(load.probes.map((a) => [a.at, a.ms]), Math.max);
+    const clickMax = byWindow(answers.map((a) => [a.at, a.ms]), Math.max);
+    const overBound = [...clickMax]
+      .filter(([w, ms]) => ms >= (probeMax.get(w) ?? 0) + PUSH_TIMEOUT_MS + LATENCY_MARGIN_MS)
+      .map(([w, ms]) => `${w * 5}-${w * 5 + 5} s: click ${Math.round(ms)} ms, probe ${Math.round(probeMax.get(w) ?? 0)} ms`);
+    expect(overBound).toEqual([]);
     expect(stopCode).toBe(0);
     // An outage is logged when it starts and when it ends, not once a second.
     // An outage is logged when it starts, not once a second: web B saw Redis gone for
@@ -159,15 +174,23 @@ describe('pipeline soak with faults', () => {
   }, 600_000);
 });
 
-/** Folds [ms, value] pairs into 5-second windows: "0-5: v, 5-10: v, ...". */
-function windows(pairs: Array<[number, number]>, fold: (a: number, b: number) => number): string {
-  const byWindow = new Map<number, number>();
+/** Folds [ms, value] pairs into 5-second windows, keyed by the window's number. */
+function byWindow(pairs: Array<[number, number]>, fold: (a: number, b: number) => number): Map<number, number> {
+  const folded = new Map<number, number>();
   for (const [ms, value] of pairs) {
     const w = Math.max(0, Math.floor(ms / 5000));
-    const had = byWindow.get(w);
-    byWindow.set(w, had === undefined ? value : fold(had, value));
+    const had = folded.get(w);
+    folded.set(w, had === undefined ? value : fold(had, value));
   }
-  return [...byWindow].sort(([a], [b]) => a - b).map(([w, v]) => `${w * 5}-${w * 5 + 5}: ${Math.round(v)}`).join(', ');
+  return folded;
+}
+
+/** The same, as "0-5: v, 5-10: v, ...". */
+function windows(pairs: Array<[number, number]>, fold: (a: number, b: number) => number): string {
+  return [...byWindow(pairs, fold)]
+    .sort(([a], [b]) => a - b)
+    .map(([w, v]) => `${w * 5}-${w * 5 + 5}: ${Math.round(v)}`)
+    .join(', ');
 }
 
 /** The creation time a UUIDv7 carries in its first 48 bits. */
