@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rollUp, type BatchRollups, type Counts } from './fold-rollups.ts';
+import { rollUp, TEXTS, type BatchRollups, type Counts } from './fold-rollups.ts';
 import { boolArray, numberArray, textArray } from './pg-array.ts';
 import { queryRows, type Executor } from './sql-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
@@ -81,8 +81,7 @@ function insertDedupeRows(p: readonly string[]): SQL {
   // Keys sorted: fewer deadlocks between consumers, and the index is walked in order.
   return sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
       select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
-      from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::bigint[], ${p[3]}::smallint[], ${p[4]}::boolean[], ${p[5]}::text[], ${p[6]}::text[], ${p[7]}::text[])
-        as x(k, link_id, ts, kind, bot, platform, country, device)
+      from ${zip(p, { k: 'bigint', link_id: 'bigint', ts: 'bigint', kind: 'smallint', bot: 'boolean', platform: 'text', country: 'text', device: 'text' })}
       order by k`;
 }
 
@@ -107,7 +106,7 @@ function rollupParams(r: BatchRollups): string[] {
     numberArray(h.map((row) => row.hour)),
     numberArray(ev((e) => e.kind)),
     boolArray(ev((e) => e.bot)),
-    ...(['platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const).map((field) => textArray(ev((e) => e[field]))),
+    ...TEXTS.map((field) => textArray(ev((e) => e[field]))),
     numberArray(h.map((row) => row.count)),
     numberArray(r.visitors.map((v) => v.linkId)),
     numberArray(r.visitors.map((v) => v.day)),
@@ -121,6 +120,21 @@ function rollupParams(r: BatchRollups): string[] {
     textArray(r.dims.map((d) => d.value)),
     ...countParams(r.dims),
   ];
+}
+
+const HOURLY_TEXTS = Object.fromEntries(TEXTS.map((field) => [field, 'text']));
+const COUNT_COLUMNS = { c: 'bigint', i: 'bigint', bc: 'bigint', bi: 'bigint' };
+
+/**
+ * Rows from parallel arrays (`params[i]` is column i), as the subquery `x`. `unnest` in the
+ * select list runs the arrays in step and streams their rows (a ProjectSet); `unnest(a, b, ...)`
+ * in FROM, as before, first copied every row into a tuplestore: the prepared fold alone ran
+ * about 22% faster (median of seven alternated pairs), and Postgres used about 4% less CPU
+ * an event under the consumer (README, Statistics benchmarks).
+ */
+function zip(params: readonly string[], columns: Record<string, string>): SQL {
+  const list = Object.entries(columns).map(([name, type], i) => sql`unnest(${params[i]}::${sql.raw(type)}[]) as ${sql.raw(name)}`);
+  return sql`(select ${sql.join(list, sql`, `)}) as x`;
 }
 
 const ADD_COUNTS = (table: string) =>
@@ -137,26 +151,22 @@ function rollupRows(p: readonly string[]): SQL {
   return sql`hourly as (
       insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
       select link_id, to_timestamp(hour), kind, bot, platform, country, device, os, browser, referrer, campaign, network, n
-      from unnest(${p[0]}::bigint[], ${p[1]}::bigint[], ${p[2]}::smallint[], ${p[3]}::boolean[], ${p[4]}::text[], ${p[5]}::text[], ${p[6]}::text[],
-        ${p[7]}::text[], ${p[8]}::text[], ${p[9]}::text[], ${p[10]}::text[], ${p[11]}::text[], ${p[12]}::bigint[])
-        as x(link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, n)
+      from ${zip(p.slice(0, 13), { link_id: 'bigint', hour: 'bigint', kind: 'smallint', bot: 'boolean', ...HOURLY_TEXTS, n: 'bigint' })}
       on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count
     ), visitors as (
       insert into stats_visitors (link_id, day, visitor)
       select link_id, '1970-01-01'::date + day, visitor
-      from unnest(${p[13]}::bigint[], ${p[14]}::int[], ${p[15]}::bigint[]) as x(link_id, day, visitor)
+      from ${zip(p.slice(13, 16), { link_id: 'bigint', day: 'int', visitor: 'bigint' })}
       on conflict on constraint stats_visitors_pk do nothing
     ), blocks as (
       insert into stats_link_blocks (level, start, link_id, clicks, impressions, bot_clicks, bot_impressions)
       select level, to_timestamp(start), link_id, c, i, bc, bi
-      from unnest(${p[16]}::smallint[], ${p[17]}::bigint[], ${p[18]}::bigint[], ${p[19]}::bigint[], ${p[20]}::bigint[], ${p[21]}::bigint[], ${p[22]}::bigint[])
-        as x(level, start, link_id, c, i, bc, bi)
+      from ${zip(p.slice(16, 23), { level: 'smallint', start: 'bigint', link_id: 'bigint', ...COUNT_COLUMNS })}
       on conflict on constraint stats_link_blocks_pk do update set ${ADD_COUNTS('stats_link_blocks')}
     ), dims as (
       insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
       select dim, to_timestamp(hour), value, c, i, bc, bi
-      from unnest(${p[23]}::text[], ${p[24]}::bigint[], ${p[25]}::text[], ${p[26]}::bigint[], ${p[27]}::bigint[], ${p[28]}::bigint[], ${p[29]}::bigint[])
-        as x(dim, hour, value, c, i, bc, bi)
+      from ${zip(p.slice(23, 30), { dim: 'text', hour: 'bigint', value: 'text', ...COUNT_COLUMNS })}
       on conflict on constraint stats_dims_hourly_pk do update set ${ADD_COUNTS('stats_dims_hourly')}
     )`;
 }

@@ -52,8 +52,8 @@ const DAY_S = 86_400;
 /** The dimensions of `stats_dims_hourly` ('' is the total), in the table's key order. */
 export const DIMENSIONS = ['', 'browser', 'campaign', 'country', 'device', 'network', 'os', 'platform', 'referrer'] as const;
 type Dimension = Exclude<(typeof DIMENSIONS)[number], ''>;
-// The text fields of an hourly row, in stats_hourly's key order.
-const TEXTS = ['platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const satisfies readonly Dimension[];
+/** The text fields of an hourly row, in stats_hourly's key order. */
+export const TEXTS = ['platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const satisfies readonly Dimension[];
 // An hourly key as numbers: link, hour, kind, bot, then each text's rank.
 const WIDTH = 4 + TEXTS.length;
 
