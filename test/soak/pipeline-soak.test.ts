@@ -163,7 +163,6 @@ describe('pipeline soak with faults', () => {
     expect(overBound).toEqual([]);
     expect(latencies.at(-1)).toBeLessThan(BACKSTOP_MS);
     expect(stopCode).toBe(0);
-    // An outage is logged when it starts and when it ends, not once a second.
     // An outage is logged when it starts, not once a second: web B saw Redis gone for
     // several seconds and says so once (a reconnect that fails again may add one more).
     const outageLogs = webB
