@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { dimSetKeySql, TEXTS } from '../src/stats/dim-sets.ts';
 import { LINK_BLOCK_LEVELS } from '../src/stats/link-blocks.ts';
 import { benchDatabase } from './services.ts';
 
@@ -44,13 +45,19 @@ export async function seedStatsClicks(db: Database, opts: { clicks: number; link
   const link = sql`(1 + g % ${opts.links})`;
   const hour = sql`to_timestamp(${opts.now} - (((g / ${opts.links}) * 7) % (${DAYS} * 24)) * 3600)`;
   if (await isEmpty(db, 'stats_hourly')) {
-    await db.execute(sql`insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
-      select ${link}, ${hour}, (case when g % 10 = 0 then 2 else 1 end)::smallint, g % 23 = 0,
-             (array['ios','android','web'])[1 + g % 3], (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12],
-             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3], (array['iOS','Android','Windows','Mac OS'])[1 + g % 4],
-             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5], (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4],
-             'c' || (${link} % 50), (array['meta','tiktok','google','snap'])[1 + ${link} % 4], 1
-      from generate_series(0::bigint, ${opts.clicks - 1}::bigint) g`);
+    // Each click's texts, as the fold would store them: the combination once in stats_dim_sets,
+    // its id in the hourly row.
+    const texts = sql`(array['ios','android','web'])[1 + g % 3] as platform, (array['US','DE','JP','BR','FR','GB','IN','MX','ES','IT','CA','AU'])[1 + (g / 7) % 12] as country,
+             (array['smartphone','tablet','desktop'])[1 + (g / 3) % 3] as device, (array['iOS','Android','Windows','Mac OS'])[1 + g % 4] as os,
+             (array['Mobile Safari','Chrome','Firefox','Edge','Samsung Internet'])[1 + (g / 5) % 5] as browser, (array['','news.example.com','social.example','search.example'])[1 + (g / 11) % 4] as referrer,
+             'c' || (${link} % 50) as campaign, (array['meta','tiktok','google','snap'])[1 + ${link} % 4] as network`;
+    const key = dimSetKeySql(TEXTS.map((t) => sql.raw(`c.${t}`)));
+    const clicks = sql`(select g, ${texts} from generate_series(0::bigint, ${opts.clicks - 1}::bigint) g) c`;
+    await db.execute(sql`insert into stats_dim_sets (id, ${sql.raw(TEXTS.join(', '))})
+      select distinct on (k) ${key} as k, ${sql.raw(TEXTS.map((t) => `c.${t}`).join(', '))} from ${clicks} order by k`);
+    await db.execute(sql`insert into stats_hourly (link_id, hour, kind, bot, dim_set, count)
+      select ${link}, ${hour}, (case when g % 10 = 0 then 2 else 1 end)::smallint, g % 23 = 0, ${key}, 1
+      from ${clicks}`);
   }
   const rows = (await db.execute(sql`select extract(epoch from max(hour))::bigint as now from stats_hourly`)) as unknown as { now: string }[];
   const now = Number(rows[0]?.now ?? opts.now);
@@ -91,9 +98,9 @@ export async function seedStatsClicks(db: Database, opts: { clicks: number; link
         hour, coalesce(platform, country, device, os, browser, referrer, campaign, network, ''),
         coalesce(sum(count) filter (where kind = 1 and not bot), 0), coalesce(sum(count) filter (where kind = 2 and not bot), 0),
         coalesce(sum(count) filter (where kind = 1 and bot), 0), coalesce(sum(count) filter (where kind = 2 and bot), 0)
-      from stats_hourly
+      from stats_hourly_dims
       group by grouping sets ((hour), (hour, platform), (hour, country), (hour, device), (hour, os), (hour, browser), (hour, referrer), (hour, campaign), (hour, network))`);
   }
-  await db.execute(sql`vacuum analyze stats_hourly, stats_visitors, stats_events, stats_link_blocks, stats_dims_hourly`);
+  await db.execute(sql`vacuum analyze stats_hourly, stats_dim_sets, stats_visitors, stats_events, stats_link_blocks, stats_dims_hourly`);
   return now;
 }

@@ -29,6 +29,13 @@ const THREAD_HEAP = { maxYoungGenerationSizeMb: 64, maxOldGenerationSizeMb: 128 
 
 export interface BatchPreparer {
   prepare(packed: PackedValues): Promise<Prepared>;
+  /**
+   * Forgets which combinations of texts earlier batches stored: their statements leave those
+   * out, which is right only while every batch prepared before is folded before the next (one
+   * fold at a time, in order). A consumer's session calls this when it starts, since the
+   * last session may have dropped batches that never committed.
+   */
+  forgetSets(): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +91,9 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
       const reply = new Promise<Prepared>((resolve, reject) => pending.set(id, { thread, resolve, reject }));
       thread.postMessage({ id, packed } satisfies PrepareRequest);
       return reply;
+    },
+    forgetSets() {
+      worker?.postMessage({ forgetSets: true });
     },
     async close() {
       const thread = worker;

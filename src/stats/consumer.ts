@@ -123,6 +123,8 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
   }
 
   async function session(): Promise<void> {
+    // Batches of the last session may have been dropped before they committed.
+    preparer.forgetSets();
     const stored = await loadOffsets(db, options.groupId);
     const consumer = new Consumer({
       groupId: options.groupId,

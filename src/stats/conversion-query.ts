@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { DELAY_BUCKET_LABELS, DELAY_BUCKETS_S } from './conversion-event.ts';
 import { bucket, buckets, type Dimension, type StatsQuery } from './query.ts';
+import { hourlyTable } from './query-source.ts';
 import { queryRows } from './sql-rows.ts';
 
 /** Dimensions conversions are kept by (a subset of the clicks'). */
@@ -50,6 +51,9 @@ const COLUMNS: Record<ConversionDimension, string> = { link: 'link_id', campaign
 const num = (v: string | number | null | undefined) => Number(v ?? 0);
 const rate = (conversions: number, clicks: number) => (clicks === 0 ? null : Math.round((conversions / clicks) * 10_000) / 10_000);
 
+/** The dimensions a query filters by. */
+const filtered = (q: ConversionQuery): ConversionDimension[] => CONVERSION_DIMENSIONS.filter((dim) => (q.filters[dim]?.length ?? 0) > 0);
+
 /** Filters common to both tables (`s` is the alias of each): period and dimensions. */
 function where(q: ConversionQuery, table: 'clicks' | 'conversions'): SQL {
   const parts: SQL[] = [sql`s.hour >= ${q.from.toISOString()}::timestamptz`, sql`s.hour < ${q.to.toISOString()}::timestamptz`];
@@ -71,7 +75,7 @@ export async function queryConversions(db: Database, q: ConversionQuery): Promis
       db,
       sql`select coalesce(sum(count), 0)::text as total, coalesce(sum(count) filter (where link_id = 0), 0)::text as organic from stats_conversions s where ${w}`,
     ),
-    queryRows<{ n: string }>(db, sql`select coalesce(sum(count), 0)::text as n from stats_hourly s where ${where(q, 'clicks')}`),
+    queryRows<{ n: string }>(db, sql`select coalesce(sum(count), 0)::text as n from ${hourlyTable(filtered(q))} s where ${where(q, 'clicks')}`),
     queryRows<{ currency: string; amount: string }>(
       db,
       sql`select currency, trim_scale(sum(revenue))::text as amount from stats_conversions s where ${w} and currency <> '' group by currency order by sum(revenue) desc`,
@@ -139,7 +143,8 @@ export async function conversionGroups(db: Database, q: ConversionQuery, dim: Co
           select ${col}::text as value, sum(count) as n from stats_conversions s where ${where(q, 'conversions')} and s.link_id <> 0
           group by 1 order by 2 desc, 1 limit ${q.limit}),
         clk as (
-          select ${col}::text as value, sum(count) as n from stats_hourly s where ${where(q, 'clicks')} and ${col}::text in (select value from conv) group by 1)
+          select ${col}::text as value, sum(count) as n from ${hourlyTable([...filtered(q), dim])} s
+          where ${where(q, 'clicks')} and ${col}::text in (select value from conv) group by 1)
         select conv.value, ${dim === 'link' ? sql`l.slug` : sql`null`} as label, conv.n::text as conversions, coalesce(clk.n, 0)::text as clicks
         from conv left join clk on clk.value = conv.value
         ${dim === 'link' ? sql`left join campaign_links l on l.id = conv.value::bigint` : sql``}

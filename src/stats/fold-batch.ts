@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rollUp, TEXTS, type BatchRollups, type Counts } from './fold-rollups.ts';
+import { TEXTS } from './dim-sets.ts';
+import { rollUp, type BatchRollups, type Counts } from './fold-rollups.ts';
 import { boolArray, numberArray, textArray } from './pg-array.ts';
 import { queryRows, type Executor } from './sql-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
@@ -17,9 +18,19 @@ export interface PreparedBatch {
   rollups: string[];
 }
 
-/** The batch's dedupe rows and what it adds to every rollup, assuming every event is new. */
-export function prepareBatch(events: readonly StatsEvent[]): PreparedBatch {
-  return { count: events.length, dedupe: dedupeParams(events), rollups: rollupParams(rollUp(events)) };
+/**
+ * The batch's dedupe rows and what it adds to every rollup, assuming every event is new.
+ * `knownSets`, when given, holds the ids of combinations of texts (dim-sets.ts) that an
+ * earlier batch stored: they are left out of this one's statement, and this batch's new ones
+ * are added (the prepare thread's cache; batch-preparer.ts says when it is safe).
+ */
+export function prepareBatch(events: readonly StatsEvent[], knownSets?: Set<bigint>): PreparedBatch {
+  const rollups = rollUp(events);
+  if (knownSets) {
+    rollups.sets = rollups.sets.filter((set) => !knownSets.has(set.id));
+    for (const set of rollups.sets) knownSets.add(set.id);
+  }
+  return { count: events.length, dedupe: dedupeParams(events), rollups: rollupParams(rollups) };
 }
 
 /**
@@ -97,7 +108,7 @@ const countParams = (rows: readonly Counts[]) => [
   numberArray(rows.map((r) => r.botImpressions)),
 ];
 
-// In rollupRows' order: hourly (13), visitors (3), blocks (3 + 4), dims (3 + 4).
+// In rollupRows' order: hourly (6), combinations (9), visitors (3), blocks (3 + 4), dims (3 + 4).
 function rollupParams(r: BatchRollups): string[] {
   const h = r.hourly;
   const ev = <T>(pick: (e: StatsEvent) => T) => h.map((row) => pick(row.event));
@@ -106,8 +117,10 @@ function rollupParams(r: BatchRollups): string[] {
     numberArray(h.map((row) => row.hour)),
     numberArray(ev((e) => e.kind)),
     boolArray(ev((e) => e.bot)),
-    ...TEXTS.map((field) => textArray(ev((e) => e[field]))),
+    numberArray(h.map((row) => row.dimSet)),
     numberArray(h.map((row) => row.count)),
+    numberArray(r.sets.map((set) => set.id)),
+    ...TEXTS.map((_, t) => textArray(r.sets.map((set) => set.texts[t] as string))),
     numberArray(r.visitors.map((v) => v.linkId)),
     numberArray(r.visitors.map((v) => v.day)),
     numberArray(r.visitors.map((v) => v.visitor)),
@@ -122,7 +135,7 @@ function rollupParams(r: BatchRollups): string[] {
   ];
 }
 
-const HOURLY_TEXTS = Object.fromEntries(TEXTS.map((field) => [field, 'text']));
+const SET_TEXTS = Object.fromEntries(TEXTS.map((field) => [field, 'text']));
 const COUNT_COLUMNS = { c: 'bigint', i: 'bigint', bc: 'bigint', bi: 'bigint' };
 
 /**
@@ -149,24 +162,29 @@ const ADD_COUNTS = (table: string) =>
  */
 function rollupRows(p: readonly string[]): SQL {
   return sql`hourly as (
-      insert into stats_hourly (link_id, hour, kind, bot, platform, country, device, os, browser, referrer, campaign, network, count)
-      select link_id, to_timestamp(hour), kind, bot, platform, country, device, os, browser, referrer, campaign, network, n
-      from ${zip(p.slice(0, 13), { link_id: 'bigint', hour: 'bigint', kind: 'smallint', bot: 'boolean', ...HOURLY_TEXTS, n: 'bigint' })}
+      insert into stats_hourly (link_id, hour, kind, bot, dim_set, count)
+      select link_id, to_timestamp(hour), kind, bot, dim_set, n
+      from ${zip(p.slice(0, 6), { link_id: 'bigint', hour: 'bigint', kind: 'smallint', bot: 'boolean', dim_set: 'bigint', n: 'bigint' })}
       on conflict on constraint stats_hourly_pk do update set count = stats_hourly.count + excluded.count
+    ), sets as (
+      insert into stats_dim_sets (id, ${sql.raw(TEXTS.join(', '))})
+      select id, ${sql.raw(TEXTS.join(', '))}
+      from ${zip(p.slice(6, 15), { id: 'bigint', ...SET_TEXTS })}
+      on conflict (id) do nothing
     ), visitors as (
       insert into stats_visitors (link_id, day, visitor)
       select link_id, '1970-01-01'::date + day, visitor
-      from ${zip(p.slice(13, 16), { link_id: 'bigint', day: 'int', visitor: 'bigint' })}
+      from ${zip(p.slice(15, 18), { link_id: 'bigint', day: 'int', visitor: 'bigint' })}
       on conflict on constraint stats_visitors_pk do nothing
     ), blocks as (
       insert into stats_link_blocks (level, start, link_id, clicks, impressions, bot_clicks, bot_impressions)
       select level, to_timestamp(start), link_id, c, i, bc, bi
-      from ${zip(p.slice(16, 23), { level: 'smallint', start: 'bigint', link_id: 'bigint', ...COUNT_COLUMNS })}
+      from ${zip(p.slice(18, 25), { level: 'smallint', start: 'bigint', link_id: 'bigint', ...COUNT_COLUMNS })}
       on conflict on constraint stats_link_blocks_pk do update set ${ADD_COUNTS('stats_link_blocks')}
     ), dims as (
       insert into stats_dims_hourly (dim, hour, value, clicks, impressions, bot_clicks, bot_impressions)
       select dim, to_timestamp(hour), value, c, i, bc, bi
-      from ${zip(p.slice(23, 30), { dim: 'text', hour: 'bigint', value: 'text', ...COUNT_COLUMNS })}
+      from ${zip(p.slice(25, 32), { dim: 'text', hour: 'bigint', value: 'text', ...COUNT_COLUMNS })}
       on conflict on constraint stats_dims_hourly_pk do update set ${ADD_COUNTS('stats_dims_hourly')}
     )`;
 }

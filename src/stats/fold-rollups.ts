@@ -1,3 +1,4 @@
+import { dimSetKey, TEXTS } from './dim-sets.ts';
 import { STORED_LINK_BLOCK_LEVELS } from './link-blocks.ts';
 import { KIND_CLICK } from './stats-schema.ts';
 import type { StatsEvent } from './stats-event.ts';
@@ -15,7 +16,15 @@ export interface HourlyRow {
   event: StatsEvent;
   /** Unix seconds of the UTC hour. */
   hour: number;
+  /** The id of its texts' combination (dim-sets.ts). */
+  dimSet: bigint;
   count: number;
+}
+
+/** A combination of the text dimensions and its id, for `stats_dim_sets`. */
+export interface DimSetRow {
+  id: bigint;
+  texts: string[];
 }
 
 export interface BlockRow extends Counts {
@@ -41,6 +50,8 @@ export interface VisitorRow {
 /** What a batch adds to each rollup: one row per key, each list in its table's key order. */
 export interface BatchRollups {
   hourly: HourlyRow[];
+  /** The combinations of texts the hourly rows refer to, each once, by id. */
+  sets: DimSetRow[];
   blocks: BlockRow[];
   dims: DimRow[];
   visitors: VisitorRow[];
@@ -52,8 +63,6 @@ const DAY_S = 86_400;
 /** The dimensions of `stats_dims_hourly` ('' is the total), in the table's key order. */
 export const DIMENSIONS = ['', 'browser', 'campaign', 'country', 'device', 'network', 'os', 'platform', 'referrer'] as const;
 type Dimension = Exclude<(typeof DIMENSIONS)[number], ''>;
-/** The text fields of an hourly row, in stats_hourly's key order. */
-export const TEXTS = ['platform', 'country', 'device', 'os', 'browser', 'referrer', 'campaign', 'network'] as const satisfies readonly Dimension[];
 // An hourly key as numbers: link, hour, kind, bot, then each text's rank.
 const WIDTH = 4 + TEXTS.length;
 
@@ -127,11 +136,53 @@ export function rollUp(events: readonly StatsEvent[]): BatchRollups {
     const i = order[j] as number;
     if (j > 0 && compare(order[j - 1] as number, i) === 0) (hourly[hourly.length - 1] as HourlyRow).count++;
     else {
-      hourly.push({ event: events[i] as StatsEvent, hour: keys[i * WIDTH + 1] as number, count: 1 });
+      hourly.push({ event: events[i] as StatsEvent, hour: keys[i * WIDTH + 1] as number, dimSet: 0n, count: 1 });
       rowKeys.push(i * WIDTH);
     }
   }
-  return { hourly, blocks: linkBlocks(hourly), dims: dimHours(hourly, rowKeys, keys, texts.length), visitors: visitorDays(events) };
+  const blocks = linkBlocks(hourly);
+  const dims = dimHours(hourly, rowKeys, keys, texts.length);
+  const sets = dimSets(hourly, rowKeys, keys);
+  return { hourly: inKeyOrder(hourly), sets, blocks, dims, visitors: visitorDays(events) };
+}
+
+/** Gives each hourly row its combination's id; answers the combinations, each once, by id. */
+function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64Array): DimSetRow[] {
+  // A combination's ranks name it within the batch: its md5 is taken once.
+  const byRanks = new Map<string, DimSetRow>();
+  for (let r = 0; r < hourly.length; r++) {
+    const row = hourly[r] as HourlyRow;
+    const at = (rowKeys[r] as number) + 4;
+    const ranks = keys.subarray(at, at + TEXTS.length).join(',');
+    let set = byRanks.get(ranks);
+    if (!set) {
+      const texts = TEXTS.map((field) => row.event[field]);
+      byRanks.set(ranks, (set = { id: dimSetKey(texts), texts }));
+    }
+    row.dimSet = set.id;
+  }
+  return [...byRanks.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The hourly rows in `stats_hourly`'s key order (link, hour, kind, bot, combination), rows of
+ * the same key (only if two combinations' ids collided) merged: one upsert may not touch a
+ * row twice.
+ */
+function inKeyOrder(hourly: HourlyRow[]): HourlyRow[] {
+  const e = (row: HourlyRow) => row.event;
+  hourly.sort(
+    (a, b) =>
+      e(a).linkId - e(b).linkId || a.hour - b.hour || e(a).kind - e(b).kind || Number(e(a).bot) - Number(e(b).bot) || (a.dimSet < b.dimSet ? -1 : a.dimSet > b.dimSet ? 1 : 0),
+  );
+  const out: HourlyRow[] = [];
+  for (const row of hourly) {
+    const last = out[out.length - 1];
+    if (last && last.dimSet === row.dimSet && e(last).linkId === e(row).linkId && last.hour === row.hour && e(last).kind === e(row).kind && e(last).bot === e(row).bot) {
+      last.count += row.count;
+    } else out.push(row);
+  }
+  return out;
 }
 
 /** Hourly rows (in key order: link, then hour) into per-link blocks of every stored level. */

@@ -14,12 +14,20 @@ import { sortStatsMessages } from './stats-message.ts';
 const port = parentPort;
 const hashVisitor = port ? createVisitorHasher((workerData as { hashKey: string }).hashKey) : undefined;
 
-port?.on('message', ({ id, packed }: PrepareRequest) => {
+// Combinations of texts stored by the batches this thread prepared (fold-batch.ts); bounded,
+// since a lost entry only costs its combination's insert again.
+const knownSets = new Set<bigint>();
+const MAX_KNOWN_SETS = 200_000;
+
+port?.on('message', (message: PrepareRequest | { forgetSets: true }) => {
   if (!hashVisitor) return;
+  if ('forgetSets' in message || knownSets.size > MAX_KNOWN_SETS) knownSets.clear();
+  if ('forgetSets' in message) return;
+  const { id, packed } = message;
   const { events, conversions, skipped } = sortStatsMessages(unpackValues(packed), hashVisitor);
   // A batch with app events goes the step-by-step way (the caller parses it again): its
   // statement would not be used. So does one that holds an id twice: its statement finds the
   // second a duplicate, and the fold rolls back (rare, and cheaper than a set of every id).
-  const reply: Prepared = { id, events: events.length, skipped, conversions: conversions.length, batch: conversions.length > 0 ? undefined : prepareBatch(events) };
+  const reply: Prepared = { id, events: events.length, skipped, conversions: conversions.length, batch: conversions.length > 0 ? undefined : prepareBatch(events, knownSets) };
   port?.postMessage(reply);
 });

@@ -41,6 +41,14 @@ function filteredDims(q: StatsQuery): Dimension[] {
   return (Object.keys(q.filters) as Dimension[]).filter((d) => (q.filters[d]?.length ?? 0) > 0);
 }
 
+/**
+ * `stats_hourly` when the dimensions a query reads are the link alone, else the view that joins
+ * each row's texts (`stats_hourly_dims`, migration 0013): the join only where a text is read.
+ */
+export function hourlyTable(dims: readonly Dimension[]): SQL {
+  return dims.some((d) => d !== 'link') ? sql`stats_hourly_dims` : sql`stats_hourly`;
+}
+
 /** From `stats_hourly` (every dimension, per link): answers any query. */
 function hourlySource(q: StatsQuery, groupBy: Dimension | undefined, period: SQL = sql`h.hour >= ${iso(q.from)} and h.hour < ${iso(q.to)}`): SQL {
   const parts = [period];
@@ -50,7 +58,7 @@ function hourlySource(q: StatsQuery, groupBy: Dimension | undefined, period: SQL
   return sql`select h.hour, ${value} as value,
       case when h.kind = 1 and not h.bot then h.count else 0 end as clicks, case when h.kind = 2 and not h.bot then h.count else 0 end as impressions,
       case when h.kind = 1 and h.bot then h.count else 0 end as bot_clicks, case when h.kind = 2 and h.bot then h.count else 0 end as bot_impressions
-    from stats_hourly h where ${sql.join(parts, sql` and `)}`;
+    from ${hourlyTable([...filteredDims(q), ...(groupBy ? [groupBy] : [])])} h where ${sql.join(parts, sql` and `)}`;
 }
 
 function dimsSource(q: StatsQuery, dim: Dimension | undefined): SQL {

@@ -14,10 +14,11 @@ export const KIND_CLICK = 1;
 export const KIND_IMPRESSION = 2;
 
 /**
- * One row per link, UTC hour and combination of dimensions, with its count. Every
- * dimension sits in the same row so any filter combines with any group-by; an unknown
- * value is '' (primary key columns cannot be null). Queried as hour, day, week or month
- * in the caller's time zone by truncating `hour` there.
+ * One row per link, UTC hour, kind, bot flag and combination of the text dimensions (the id of
+ * its `stats_dim_sets` row), with its count. Every dimension of a click sits in the same row,
+ * so any filter combines with any group-by; an unknown value is ''. Queried as hour, day, week
+ * or month in the caller's time zone by truncating `hour` there; `stats_hourly_dims` (a view,
+ * migration 0013) joins the texts back for the queries that filter or group by them.
  */
 export const statsHourly = pgTable(
   'stats_hourly',
@@ -26,25 +27,32 @@ export const statsHourly = pgTable(
     hour: timestamp('hour', { withTimezone: true }).notNull(),
     kind: smallint('kind').notNull(),
     bot: boolean('bot').notNull(),
-    platform: text('platform').notNull(),
-    country: text('country').notNull(),
-    device: text('device').notNull(),
-    os: text('os').notNull(),
-    browser: text('browser').notNull(),
-    referrer: text('referrer').notNull(),
-    campaign: text('campaign').notNull(),
-    network: text('network').notNull(),
+    dimSet: bigint('dim_set', { mode: 'bigint' }).notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
   (t) => [
-    primaryKey({
-      name: 'stats_hourly_pk',
-      columns: [t.linkId, t.hour, t.kind, t.bot, t.platform, t.country, t.device, t.os, t.browser, t.referrer, t.campaign, t.network],
-    }),
+    primaryKey({ name: 'stats_hourly_pk', columns: [t.linkId, t.hour, t.kind, t.bot, t.dimSet] }),
     // The dashboard reads every link over a period.
     index('stats_hourly_hour_idx').on(t.hour),
   ],
 );
+
+/**
+ * Each combination of the text dimensions that a click came with, once (dim-sets.ts): its id
+ * is made from its texts, so a fold inserts the combinations it brings and skips those there.
+ * Never pruned: the rollups keep referring to them.
+ */
+export const statsDimSets = pgTable('stats_dim_sets', {
+  id: bigint('id', { mode: 'bigint' }).primaryKey(),
+  platform: text('platform').notNull(),
+  country: text('country').notNull(),
+  device: text('device').notNull(),
+  os: text('os').notNull(),
+  browser: text('browser').notNull(),
+  referrer: text('referrer').notNull(),
+  campaign: text('campaign').notNull(),
+  network: text('network').notNull(),
+});
 
 /**
  * Exact unique visitors: one row per link, UTC day and visitor. `visitor` is the first

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sql as sqlText } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { dimSetKey, dimSetKeySql, TEXTS } from '../../src/stats/dim-sets.ts';
 import { eventKey } from '../../src/stats/event-key.ts';
 import { testSql } from '../support/fixtures.ts';
 
@@ -11,5 +14,24 @@ describe('eventKey', () => {
     const ids = [...Array.from({ length: 20 }, () => randomUUID()), 'imp-1', '日本'];
     const rows = await sql<{ id: string; key: string }[]>`select id, (('x' || substr(md5(id), 1, 16))::bit(64)::bigint)::text as key from unnest(${ids}::text[]) as id`;
     expect(rows.map((r) => r.key)).toEqual(ids.map((id) => String(eventKey(id))));
+  });
+});
+
+describe('dimSetKey', () => {
+  it('is the id migration 0013 and dimSetKeySql compute in SQL from the same texts', async () => {
+    const sets = [
+      ['ios', 'US', 'smartphone', 'iOS', 'Mobile Safari', '', 'c1', 'meta'],
+      ['', '', '', '', '', '', '', ''],
+      // Texts that would run into each other without their lengths, and multi-byte ones.
+      ['a:b', 'c', '', '', '', '', '', ''],
+      ['a', ':bc', '', '', '', '', '', ''],
+      ['日本', 'ü', '😀', 'a"b', 'c\\d', 'e,f', '{g}', 'NULL'],
+    ];
+    const key = dimSetKeySql(TEXTS.map((_, i) => sqlText.raw(`t[${i + 1}]`)));
+    const { sql: query, params } = new PgDialect().sqlToQuery(sqlText`select (${key})::text as key from (select string_to_array(x, chr(1)) as t from unnest($1::text[]) as x) s`);
+    expect(params).toEqual([]);
+    const rows = await sql.unsafe<{ key: string }[]>(query, [sets.map((s) => s.join("\u0001"))]);
+    expect(rows.map((r) => r.key)).toEqual(sets.map((s) => String(dimSetKey(s))));
+    expect(new Set(rows.map((r) => r.key)).size).toBe(sets.length);
   });
 });

@@ -153,7 +153,7 @@ async function countedByDimension(linkIds: number[]): Promise<Map<string, number
   for (const [dim, column] of Object.entries(DIMENSION_SQL)) {
     const rows = await queryRows<{ link_id: string; v: string; n: string }>(
       db,
-      sql`select link_id::text, ${sql.raw(column)} as v, sum(count)::text as n from stats_hourly
+      sql`select link_id::text, ${sql.raw(column)} as v, sum(count)::text as n from stats_hourly_dims
           where kind = 1 and link_id in (${sql.join(linkIds.map((id) => sql`${id}`), sql`, `)}) group by 1, 2`,
     );
     for (const r of rows) out.set(`${r.link_id}|${dim}|${r.v}`, Number(r.n));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dimSetKey, TEXTS } from '../../src/stats/dim-sets.ts';
 import { DIMENSIONS, rollUp } from '../../src/stats/fold-rollups.ts';
 import { STORED_LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from '../../src/stats/stats-schema.ts';
@@ -65,6 +66,15 @@ describe('rollUp: a batch grouped in JavaScript into the rows each rollup gains'
         );
         expect(hourly).toEqual(want.hourly);
         expect(r.hourly.length).toBe(want.hourly.size);
+        // Each row names its texts' combination, which the batch lists once.
+        const sets = new Map(r.sets.map((s) => [s.id, s.texts]));
+        expect(sets.size).toBe(r.sets.length);
+        for (const h of r.hourly) {
+          const texts = TEXTS.map((t) => h.event[t]);
+          expect(h.dimSet).toBe(dimSetKey(texts));
+          expect(sets.get(h.dimSet)).toEqual(texts);
+        }
+        expect(sets.size).toBe(new Set(r.hourly.map((h) => h.dimSet)).size);
         const blocks = new Map<string, number>();
         for (const b of r.blocks) spread(b, (c) => JSON.stringify([b.level, b.start, b.linkId, c]), blocks);
         expect(blocks).toEqual(want.blocks);
@@ -94,7 +104,8 @@ describe('rollUp: a batch grouped in JavaScript into the rows each rollup gains'
         sorted(r.blocks, (b) => [b.level, b.start, b.linkId]);
         sorted(r.dims, (d) => [d.dim, d.hour, d.value]);
         sorted(r.visitors, (v) => [v.linkId, v.day, v.visitor]);
-        sorted(r.hourly, (h) => [h.event.linkId, h.hour, h.event.kind, Number(h.event.bot), h.event.platform, h.event.country, h.event.device, h.event.os, h.event.browser, h.event.referrer, h.event.campaign, h.event.network]);
+        sorted(r.hourly, (h) => [h.event.linkId, h.hour, h.event.kind, Number(h.event.bot), h.dimSet]);
+        sorted(r.sets, (s) => [s.id]);
       }),
       { numRuns: 100 },
     );

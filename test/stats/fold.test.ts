@@ -15,7 +15,7 @@ let nextLink = 900_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
 const TS = Date.UTC(2026, 2, 10, 14, 20) / 1000;
 
 async function total(db: Database, linkId: number, where = sql`true`): Promise<number> {
-  const [row] = await queryRows<{ n: string | null }>(db, sql`select sum(count)::text as n from stats_hourly where link_id = ${linkId} and ${where}`);
+  const [row] = await queryRows<{ n: string | null }>(db, sql`select sum(count)::text as n from stats_hourly_dims where link_id = ${linkId} and ${where}`);
   return Number(row?.n ?? 0);
 }
 
@@ -68,7 +68,7 @@ function foldSuite(name: string, open: () => Promise<{ db: Database; close(): Pr
       const linkId = nextLink++;
       const odd = ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', '日本', ' h ', ''];
       await foldEvents(handle.db, odd.map((campaign) => statsEvent({ linkId, ts: TS, campaign })));
-      const rows = await queryRows<{ campaign: string; n: string }>(handle.db, sql`select campaign, sum(count)::text as n from stats_hourly where link_id = ${linkId} group by 1`);
+      const rows = await queryRows<{ campaign: string; n: string }>(handle.db, sql`select campaign, sum(count)::text as n from stats_hourly_dims where link_id = ${linkId} group by 1`);
       expect(new Map(rows.map((r) => [r.campaign, Number(r.n)]))).toEqual(new Map(odd.map((c) => [c, 1])));
     });
 
