@@ -22,8 +22,17 @@ export type TextDimension = (typeof TEXTS)[number];
 export function dimSetKey(texts: readonly string[]): bigint {
   let s = '';
   for (const t of texts) s += `${Buffer.byteLength(t)}:${t}`;
-  return hash('md5', s, 'buffer').readBigInt64BE(0);
+  let id = known.get(s);
+  if (id === undefined) {
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(s, (id = hash('md5', s, 'buffer').readBigInt64BE(0)));
+  }
+  return id;
 }
+
+// The ids of combinations seen before: every batch of a busy link brings the same few again.
+const known = new Map<string, bigint>();
+const MAX_KNOWN = 100_000;
 
 /** `dimSetKey` in SQL, of the columns (or expressions) holding the texts, in `TEXTS` order. */
 export function dimSetKeySql(texts: readonly SQL[]): SQL {

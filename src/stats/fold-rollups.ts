@@ -142,18 +142,21 @@ export function rollUp(events: readonly StatsEvent[]): BatchRollups {
   }
   const blocks = linkBlocks(hourly);
   const dims = dimHours(hourly, rowKeys, keys, texts.length);
-  const sets = dimSets(hourly, rowKeys, keys);
-  return { hourly: inKeyOrder(hourly), sets, blocks, dims, visitors: visitorDays(events) };
+  const sets = dimSets(hourly, rowKeys, keys, texts.length);
+  return { hourly: mergeCollisions(hourly), sets, blocks, dims, visitors: visitorDays(events) };
 }
 
 /** Gives each hourly row its combination's id; answers the combinations, each once, by id. */
-function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64Array): DimSetRow[] {
-  // A combination's ranks name it within the batch: its md5 is taken once.
-  const byRanks = new Map<string, DimSetRow>();
+function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64Array, textCount: number): DimSetRow[] {
+  // A combination's ranks name it within the batch, as one number while they fit in one.
+  const asNumber = textCount ** TEXTS.length < Number.MAX_SAFE_INTEGER;
+  const byRanks = new Map<number | string, DimSetRow>();
   for (let r = 0; r < hourly.length; r++) {
     const row = hourly[r] as HourlyRow;
     const at = (rowKeys[r] as number) + 4;
-    const ranks = keys.subarray(at, at + TEXTS.length).join(',');
+    let ranks: number | string = 0;
+    if (asNumber) for (let t = TEXTS.length - 1; t >= 0; t--) ranks = ranks * textCount + (keys[at + t] as number);
+    else ranks = keys.subarray(at, at + TEXTS.length).join(',');
     let set = byRanks.get(ranks);
     if (!set) {
       const texts = TEXTS.map((field) => row.event[field]);
@@ -165,24 +168,30 @@ function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64A
 }
 
 /**
- * The hourly rows in `stats_hourly`'s key order (link, hour, kind, bot, combination), rows of
- * the same key (only if two combinations' ids collided) merged: one upsert may not touch a
- * row twice.
+ * The hourly rows stay in their order (link, hour, kind, bot, then the texts): not the key's
+ * order past the bot flag, but the same for every consumer, which is what keeps their locks
+ * from crossing. Two rows of one link, hour, kind and bot whose combinations' ids collided
+ * would make one key twice, which one upsert may not touch: merged (astronomically rare).
  */
-function inKeyOrder(hourly: HourlyRow[]): HourlyRow[] {
-  const e = (row: HourlyRow) => row.event;
-  hourly.sort(
-    (a, b) =>
-      e(a).linkId - e(b).linkId || a.hour - b.hour || e(a).kind - e(b).kind || Number(e(a).bot) - Number(e(b).bot) || (a.dimSet < b.dimSet ? -1 : a.dimSet > b.dimSet ? 1 : 0),
-  );
-  const out: HourlyRow[] = [];
-  for (const row of hourly) {
-    const last = out[out.length - 1];
-    if (last && last.dimSet === row.dimSet && e(last).linkId === e(row).linkId && last.hour === row.hour && e(last).kind === e(row).kind && e(last).bot === e(row).bot) {
-      last.count += row.count;
-    } else out.push(row);
+function mergeCollisions(hourly: HourlyRow[]): HourlyRow[] {
+  const same = (a: HourlyRow, b: HourlyRow) => a.hour === b.hour && a.event.linkId === b.event.linkId && a.event.kind === b.event.kind && a.event.bot === b.event.bot;
+  let merged = false;
+  for (let start = 0, end = 1; start < hourly.length; start = end, end = start + 1) {
+    while (end < hourly.length && same(hourly[start] as HourlyRow, hourly[end] as HourlyRow)) end++;
+    for (let i = start + 1; i < end; i++) {
+      const row = hourly[i] as HourlyRow;
+      for (let j = start; j < i; j++) {
+        const first = hourly[j] as HourlyRow;
+        if (first.count > 0 && first.dimSet === row.dimSet) {
+          first.count += row.count;
+          row.count = 0;
+          merged = true;
+          break;
+        }
+      }
+    }
   }
-  return out;
+  return merged ? hourly.filter((row) => row.count > 0) : hourly;
 }
 
 /** Hourly rows (in key order: link, then hour) into per-link blocks of every stored level. */
