@@ -173,7 +173,7 @@ function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64A
  * from crossing. Two rows of one link, hour, kind and bot whose combinations' ids collided
  * would make one key twice, which one upsert may not touch: merged (astronomically rare).
  */
-function mergeCollisions(hourly: HourlyRow[]): HourlyRow[] {
+export function mergeCollisions(hourly: HourlyRow[]): HourlyRow[] {
   const same = (a: HourlyRow, b: HourlyRow) => a.hour === b.hour && a.event.linkId === b.event.linkId && a.event.kind === b.event.kind && a.event.bot === b.event.bot;
   let merged = false;
   for (let start = 0, end = 1; start < hourly.length; start = end, end = start + 1) {

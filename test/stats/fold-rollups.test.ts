@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dimSetKey, TEXTS } from '../../src/stats/dim-sets.ts';
-import { DIMENSIONS, rollUp } from '../../src/stats/fold-rollups.ts';
+import { DIMENSIONS, mergeCollisions, rollUp, type HourlyRow } from '../../src/stats/fold-rollups.ts';
 import { STORED_LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from '../../src/stats/stats-schema.ts';
 import type { StatsEvent } from '../../src/stats/stats-event.ts';
@@ -110,5 +110,19 @@ describe('rollUp: a batch grouped in JavaScript into the rows each rollup gains'
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('merges the rows of one key when two combinations’ ids collide, and leaves the rest as they are', () => {
+    const e = (linkId: number, platform: string): StatsEvent => ({ id: String(linkId), key: BigInt(linkId), linkId, ts: T0, kind: KIND_CLICK, bot: false, platform, country: '', device: '', os: '', browser: '', referrer: '', campaign: '', network: '', visitor: null });
+    const row = (linkId: number, platform: string, dimSet: bigint, count: number): HourlyRow => ({ event: e(linkId, platform), hour: T0, dimSet, count });
+    // Link 1: 'a' and 'c' collided (both 7n); link 2's 7n is another key.
+    const rows = [row(1, 'a', 7n, 2), row(1, 'b', 8n, 3), row(1, 'c', 7n, 4), row(2, 'a', 7n, 5)];
+    expect(mergeCollisions(rows).map((r) => [r.event.linkId, r.event.platform, r.dimSet, r.count])).toEqual([
+      [1, 'a', 7n, 6],
+      [1, 'b', 8n, 3],
+      [2, 'a', 7n, 5],
+    ]);
+    const plain = [row(1, 'a', 7n, 2), row(1, 'b', 8n, 3)];
+    expect(mergeCollisions(plain)).toBe(plain);
   });
 });
