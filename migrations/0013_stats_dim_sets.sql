@@ -30,10 +30,11 @@ CREATE TABLE "stats_hourly" (
 	CONSTRAINT "stats_hourly_pk" PRIMARY KEY("link_id","hour","kind","bot","dim_set")
 );
 --> statement-breakpoint
--- Grouped: two combinations whose ids collided would otherwise make the same key twice.
+-- Grouped: two combinations whose ids collided would otherwise make the same key twice. In
+-- hour order, as the fold leaves them: a query over all links reads an hour's rows together.
 INSERT INTO "stats_hourly" ("link_id", "hour", "kind", "bot", "dim_set", "count")
 SELECT "link_id", "hour", "kind", "bot", ('x' || substr(md5(concat(octet_length("platform"), ':', "platform", octet_length("country"), ':', "country", octet_length("device"), ':', "device", octet_length("os"), ':', "os", octet_length("browser"), ':', "browser", octet_length("referrer"), ':', "referrer", octet_length("campaign"), ':', "campaign", octet_length("network"), ':', "network")), 1, 16))::bit(64)::bigint, sum("count")
-FROM "stats_hourly_0012" GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5;--> statement-breakpoint
+FROM "stats_hourly_0012" GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 1, 3, 4, 5;--> statement-breakpoint
 DROP TABLE "stats_hourly_0012";--> statement-breakpoint
 CREATE INDEX "stats_hourly_hour_idx" ON "stats_hourly" USING btree ("hour");--> statement-breakpoint
 -- The hourly rows with their texts, for the queries that filter or group by one.
