@@ -1,4 +1,7 @@
 import { bigint, boolean, date, index, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { TEXTS, type TextDimension } from './dim-sets.ts';
+
+const textColumn = (name: TextDimension) => text(name).notNull();
 
 function countColumns() {
   return {
@@ -44,14 +47,8 @@ export const statsHourly = pgTable(
  */
 export const statsDimSets = pgTable('stats_dim_sets', {
   id: bigint('id', { mode: 'bigint' }).primaryKey(),
-  platform: text('platform').notNull(),
-  country: text('country').notNull(),
-  device: text('device').notNull(),
-  os: text('os').notNull(),
-  browser: text('browser').notNull(),
-  referrer: text('referrer').notNull(),
-  campaign: text('campaign').notNull(),
-  network: text('network').notNull(),
+  // The texts as dim-sets.ts lists them: one list for the table, the fold and the queries.
+  ...(Object.fromEntries(TEXTS.map((name) => [name, textColumn(name)])) as Record<TextDimension, ReturnType<typeof textColumn>>),
 });
 
 /**
