@@ -30,12 +30,10 @@ const THREAD_HEAP = { maxYoungGenerationSizeMb: 64, maxOldGenerationSizeMb: 128 
 export interface BatchPreparer {
   prepare(packed: PackedValues): Promise<Prepared>;
   /**
-   * Forgets which combinations of texts earlier batches stored: their statements leave those
-   * out, which is right only while every batch prepared before is folded before the next (one
-   * fold at a time, in order). A consumer's session calls this when it starts, since the
-   * last session may have dropped batches that never committed.
+   * Forgets which rows earlier batches stored (stored-rows.ts): a consumer's session calls
+   * this when it starts, since the last one may have dropped batches that never committed.
    */
-  forgetSets(): void;
+  forgetStored(): void;
   close(): Promise<void>;
 }
 
@@ -92,8 +90,8 @@ export function createBatchPreparer(hashKey: string): BatchPreparer {
       thread.postMessage({ id, packed } satisfies PrepareRequest);
       return reply;
     },
-    forgetSets() {
-      worker?.postMessage({ forgetSets: true });
+    forgetStored() {
+      worker?.postMessage({ forgetStored: true });
     },
     async close() {
       const thread = worker;

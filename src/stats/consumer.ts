@@ -124,7 +124,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
 
   async function session(): Promise<void> {
     // Batches of the last session may have been dropped before they committed.
-    preparer.forgetSets();
+    preparer.forgetStored();
     const stored = await loadOffsets(db, options.groupId);
     const consumer = new Consumer({
       groupId: options.groupId,

@@ -3,6 +3,7 @@ import { TEXTS } from './dim-sets.ts';
 import { rollUp, type BatchRollups, type Counts } from './fold-rollups.ts';
 import { boolArray, numberArray, textArray } from './pg-array.ts';
 import { queryRows, type Executor } from './sql-rows.ts';
+import type { StoredRows } from './stored-rows.ts';
 import type { StatsEvent } from './stats-event.ts';
 
 /**
@@ -19,17 +20,12 @@ export interface PreparedBatch {
 }
 
 /**
- * The batch's dedupe rows and what it adds to every rollup, assuming every event is new.
- * `knownSets`, when given, holds the ids of combinations of texts (dim-sets.ts) that an
- * earlier batch stored: they are left out of this one's statement, and this batch's new ones
- * are added (the prepare thread's cache; batch-preparer.ts says when it is safe).
+ * The batch's dedupe rows and what it adds to every rollup, assuming every event is new;
+ * without the rows `stored` knows earlier batches stored (the prepare thread's, stored-rows.ts).
  */
-export function prepareBatch(events: readonly StatsEvent[], knownSets?: Set<bigint>): PreparedBatch {
+export function prepareBatch(events: readonly StatsEvent[], stored?: StoredRows): PreparedBatch {
   const rollups = rollUp(events);
-  if (knownSets) {
-    rollups.sets = rollups.sets.filter((set) => !knownSets.has(set.id));
-    for (const set of rollups.sets) knownSets.add(set.id);
-  }
+  stored?.leaveOut(rollups);
   return { count: events.length, dedupe: dedupeParams(events), rollups: rollupParams(rollups) };
 }
 
