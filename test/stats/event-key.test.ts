@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql as sqlText } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { dimSetKey, dimSetKeySql, TEXTS } from '../../src/stats/dim-sets.ts';
 import { eventKey } from '../../src/stats/event-key.ts';
+import { createVisitorHasher } from '../../src/stats/stats-event.ts';
 import { testSql } from '../support/fixtures.ts';
 
 const sql = testSql();
@@ -33,5 +34,15 @@ describe('dimSetKey', () => {
     const rows = await sql.unsafe<{ key: string }[]>(query, [sets.map((s) => s.join("\u0001"))]);
     expect(rows.map((r) => r.key)).toEqual(sets.map((s) => String(dimSetKey(s))));
     expect(new Set(rows.map((r) => r.key)).size).toBe(sets.length);
+  });
+});
+
+describe('createVisitorHasher', () => {
+  it('answers what an HMAC of the identity answers, remembered or not, past its bound too', () => {
+    const hmac = (identity: string) => createHmac('sha256', 'k').update(identity).digest().readBigInt64BE(0);
+    const hashVisitor = createVisitorHasher('k', 2);
+    const identities = ['k:a', 'k:b', 'k:a', 'k:c', 'a:1.2.3.4|UA', 'k:a', 'k:b', 'k:b'];
+    expect(identities.map(hashVisitor)).toEqual(identities.map(hmac));
+    expect(createVisitorHasher('other')('k:a')).not.toBe(hmac('k:a'));
   });
 });
