@@ -24,15 +24,21 @@ export function dimSetKey(texts: readonly string[]): bigint {
   for (const t of texts) s += `${Buffer.byteLength(t)}:${t}`;
   let id = known.get(s);
   if (id === undefined) {
-    if (known.size >= MAX_KNOWN) known.clear();
+    if (known.size >= MAX_KNOWN || knownChars >= MAX_KNOWN * 64) {
+      known.clear();
+      knownChars = 0;
+    }
     known.set(s, (id = hash('md5', s, 'buffer').readBigInt64BE(0)));
+    knownChars += s.length;
   }
   return id;
 }
 
 // The ids of combinations seen before: every batch of a busy link brings the same few again.
+// Bounded by count and by characters (a combination's texts may hold up to 1,100).
 const known = new Map<string, bigint>();
 const MAX_KNOWN = 100_000;
+let knownChars = 0;
 
 /** `dimSetKey` in SQL, of the columns (or expressions) holding the texts, in `TEXTS` order. */
 export function dimSetKeySql(texts: readonly SQL[]): SQL {

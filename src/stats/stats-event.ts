@@ -40,14 +40,20 @@ export type VisitorHasher = (identity: string) => bigint;
  */
 export function createVisitorHasher(key: string, remember = 100_000): VisitorHasher {
   // A visitor's clicks come back (several links, several taps): an HMAC is about 2 µs, a
-  // lookup a tenth of that. Bounded, and started over when full.
+  // lookup a tenth of that. Bounded by count and by characters (an identity without a lookup
+  // key holds a user agent of up to 1,024), and started over when full.
   const known = new Map<string, bigint>();
+  let chars = 0;
   return (identity) => {
     let visitor = known.get(identity);
     if (visitor === undefined) {
-      if (known.size >= remember) known.clear();
+      if (known.size >= remember || chars >= remember * 64) {
+        known.clear();
+        chars = 0;
+      }
       visitor = createHmac('sha256', key).update(identity).digest().readBigInt64BE(0);
       known.set(identity, visitor);
+      chars += identity.length;
     }
     return visitor;
   };

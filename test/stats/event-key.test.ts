@@ -41,7 +41,9 @@ describe('createVisitorHasher', () => {
   it('answers what an HMAC of the identity answers, remembered or not, past its bound too', () => {
     const hmac = (identity: string) => createHmac('sha256', 'k').update(identity).digest().readBigInt64BE(0);
     const hashVisitor = createVisitorHasher('k', 2);
-    const identities = ['k:a', 'k:b', 'k:a', 'k:c', 'a:1.2.3.4|UA', 'k:a', 'k:b', 'k:b'];
+    // Past the bound of two, and past its characters (2 x 64) with a long user agent.
+    const long = `a:1.2.3.4|${'Mozilla/5.0 '.repeat(20)}`;
+    const identities = ['k:a', 'k:b', 'k:a', 'k:c', 'a:1.2.3.4|UA', 'k:a', long, 'k:b', long, 'k:b'];
     expect(identities.map(hashVisitor)).toEqual(identities.map(hmac));
     expect(createVisitorHasher('other')('k:a')).not.toBe(hmac('k:a'));
   });
