@@ -152,6 +152,10 @@ if (!only || only === 'stats') {
   if (f) {
     console.log(`  freshness: ${fmt(f.clicks)} clicks queued at ${fmt(f.rate)}/s for ${freshSeconds} s with the worker and the stats consumer running: queued to counted p50 ${fmt(f.p50)} ms  p99 ${fmt(f.p99)} ms  max ${fmt(f.max)} ms${f.late > 0 ? `  (${fmt(f.late)} not counted within a minute)` : ''}`);
   }
+  const d = s.freshnessDeployed;
+  if (d) {
+    console.log(`  freshness, the worker and the stats process as the Procfile starts them: queued to counted p50 ${fmt(d.p50)} ms  p99 ${fmt(d.p99)} ms  max ${fmt(d.max)} ms${d.late > 0 ? `  (${fmt(d.late)} not counted within a minute)` : ''}`);
+  }
 }
 
 if (!only || only === 'stats-fold') {

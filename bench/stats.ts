@@ -10,7 +10,7 @@ import { linkClickCounts, queryGroups, queryStats, type StatsQuery } from '../sr
 import { freePort } from '../test/support/processes.ts';
 import { commandCpuMs, ownThreadsCpuMs } from './process-cpu.ts';
 import { benchDatabase } from './services.ts';
-import { benchFreshness, type Freshness } from './stats-freshness.ts';
+import { benchFreshness, benchFreshnessDeployed, type Freshness } from './stats-freshness.ts';
 import { benchStatsProcess, type StatsProcessRun } from './stats-process.ts';
 import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 import { seedStatsClicks, statsQueryDatabase } from './stats-seed.ts';
@@ -27,6 +27,8 @@ export interface StatsBench {
   /** CPU per folded event (µs) while the consumer ran: all Postgres processes, the broker's JVM, this process. */
   cpu: Array<{ postgres: number; broker: number; consumer: number; threads: Record<string, number> }>;
   freshness?: Freshness;
+  /** The same with the worker and the stats process as the Procfile starts them. */
+  freshnessDeployed?: Freshness;
   process: StatsProcessRun;
 }
 
@@ -127,6 +129,7 @@ export async function benchStatsConsumer(opts: {
         batchSize: opts.batchSize,
         makeLines,
       });
+      result.freshnessDeployed = await benchFreshnessDeployed({ bootstrap: broker.bootstrap, databaseUrl: database.url, db: pg.db, redis, redisUrl: opts.redisUrl, rate: opts.freshRate, seconds: opts.freshSeconds, makeLines });
     }
     return result as StatsBench;
   } finally {
