@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -26,4 +26,10 @@ export function procfileStart(processName: string, procfile = new URL('../Procfi
 export function buildAsDeployed(): void {
   const built = spawnSync(process.execPath, ['scripts/warm-compile-cache.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
+}
+
+/** `entry` spawned as the Procfile starts `processName` (its environment and flags), `env` on top; only its errors are shown. */
+export function spawnAsDeployed(processName: string, entry: string, env: Record<string, string>): ChildProcess {
+  const start = procfileStart(processName);
+  return spawn(process.execPath, [...start.flags, entry], { env: { PATH: process.env.PATH ?? '', ...start.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }

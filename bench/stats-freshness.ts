@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Database } from '../src/db/client.ts';
 import type { Logger } from '../src/shared/logger.ts';
 import { queryRows } from '../src/stats/sql-rows.ts';
-import { buildAsDeployed, procfileStart } from './procfile-flags.ts';
+import { buildAsDeployed, spawnAsDeployed } from './procfile-flags.ts';
 import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 
 export interface Freshness {
@@ -120,14 +119,10 @@ export async function benchFreshnessDeployed(opts: { bootstrap: string; database
   const ticks = Math.round((opts.seconds * 1000) / TICK_MS);
   const lines = opts.makeLines(perTick * ticks);
   const queueKey = `clicktrack_bench:${randomUUID()}`;
-  const common = { PATH: process.env.PATH ?? '', KAFKA_URL: opts.bootstrap, KAFKA_PREFIX: prefix, NODE_ENV: 'production', LOG_LEVEL: 'warn', METRICS_LOG_INTERVAL_MS: '0' };
-  const spawnAsDeployed = (name: string, entry: string, env: Record<string, string>): ChildProcess => {
-    const start = procfileStart(name);
-    return spawn(process.execPath, [...start.flags, entry], { env: { ...start.env, ...common, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  };
+  const common = { KAFKA_URL: opts.bootstrap, KAFKA_PREFIX: prefix, NODE_ENV: 'production', LOG_LEVEL: 'warn', METRICS_LOG_INTERVAL_MS: '0' };
   const children = [
-    spawnAsDeployed('worker', 'src/worker/index.ts', { REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey }),
-    spawnAsDeployed('stats', 'src/stats/index.ts', { DATABASE_URL: opts.databaseUrl, STATS_HASH_KEY: 'bench' }),
+    spawnAsDeployed('worker', 'src/worker/index.ts', { ...common, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey }),
+    spawnAsDeployed('stats', 'src/stats/index.ts', { ...common, DATABASE_URL: opts.databaseUrl, STATS_HASH_KEY: 'bench' }),
   ];
   try {
     // Both started, joined and idle before the clock starts.

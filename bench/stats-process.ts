@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
@@ -6,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.ts';
 import type { Logger } from '../src/shared/logger.ts';
 import { queryRows } from '../src/stats/sql-rows.ts';
-import { buildAsDeployed, procfileStart } from './procfile-flags.ts';
+import { buildAsDeployed, spawnAsDeployed } from './procfile-flags.ts';
 import { createBenchTopics, startBenchWorker } from './stats-pipeline.ts';
 
 export interface StatsProcessRun {
@@ -39,11 +38,14 @@ export async function benchStatsProcess(opts: { bootstrap: string; databaseUrl: 
   await worker.stop();
   await opts.redis.del(queueKey);
 
-  const start = procfileStart('stats');
   const spawned = performance.now();
-  const child = spawn(process.execPath, [...start.flags, 'src/stats/index.ts'], {
-    env: { PATH: process.env.PATH ?? '', ...start.env, DATABASE_URL: opts.databaseUrl, KAFKA_URL: opts.bootstrap, KAFKA_PREFIX: prefix, NODE_ENV: 'production', STATS_HASH_KEY: 'bench', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawnAsDeployed('stats', 'src/stats/index.ts', {
+    DATABASE_URL: opts.databaseUrl,
+    KAFKA_URL: opts.bootstrap,
+    KAFKA_PREFIX: prefix,
+    NODE_ENV: 'production',
+    STATS_HASH_KEY: 'bench',
+    LOG_LEVEL: 'warn',
   });
   try {
     // Messages folded: the stored offsets of the process's own topics (they start at 0). Not
