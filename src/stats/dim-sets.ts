@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { boundedMemo } from '../shared/bounded-memo.ts';
 
 /**
  * The text dimensions of a click, in `stats_dim_sets`' column order. `stats_hourly` keeps one
@@ -22,23 +23,12 @@ export type TextDimension = (typeof TEXTS)[number];
 export function dimSetKey(texts: readonly string[]): bigint {
   let s = '';
   for (const t of texts) s += `${Buffer.byteLength(t)}:${t}`;
-  let id = known.get(s);
-  if (id === undefined) {
-    if (known.size >= MAX_KNOWN || knownChars >= MAX_KNOWN * 64) {
-      known.clear();
-      knownChars = 0;
-    }
-    known.set(s, (id = hash('md5', s, 'buffer').readBigInt64BE(0)));
-    knownChars += s.length;
-  }
-  return id;
+  return idOf(s);
 }
 
 // The ids of combinations seen before: every batch of a busy link brings the same few again.
-// Bounded by count and by characters (a combination's texts may hold up to 1,100).
-const known = new Map<string, bigint>();
-const MAX_KNOWN = 100_000;
-let knownChars = 0;
+// (A combination's texts may hold up to about 1,100 characters: bounded by characters too.)
+const idOf = boundedMemo((s) => hash('md5', s, 'buffer').readBigInt64BE(0), 100_000);
 
 /** `dimSetKey` in SQL, of the columns (or expressions) holding the texts, in `TEXTS` order. */
 export function dimSetKeySql(texts: readonly SQL[]): SQL {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { boundedMemo } from '../shared/bounded-memo.ts';
 import { eventKey } from './event-key.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from './stats-schema.ts';
 
@@ -40,23 +41,9 @@ export type VisitorHasher = (identity: string) => bigint;
  */
 export function createVisitorHasher(key: string, remember = 100_000): VisitorHasher {
   // A visitor's clicks come back (several links, several taps): an HMAC is about 2 µs, a
-  // lookup a tenth of that. Bounded by count and by characters (an identity without a lookup
-  // key holds a user agent of up to 1,024), and started over when full.
-  const known = new Map<string, bigint>();
-  let chars = 0;
-  return (identity) => {
-    let visitor = known.get(identity);
-    if (visitor === undefined) {
-      if (known.size >= remember || chars >= remember * 64) {
-        known.clear();
-        chars = 0;
-      }
-      visitor = createHmac('sha256', key).update(identity).digest().readBigInt64BE(0);
-      known.set(identity, visitor);
-      chars += identity.length;
-    }
-    return visitor;
-  };
+  // lookup a tenth of that. Bounded by characters too: an identity without a lookup key
+  // holds a user agent of up to 1,024.
+  return boundedMemo((identity) => createHmac('sha256', key).update(identity).digest().readBigInt64BE(0), remember);
 }
 
 const KINDS: Record<string, number> = { '/t/click': KIND_CLICK, '/t/imp': KIND_IMPRESSION };
