@@ -140,17 +140,20 @@ if (!only || only === 'stats') {
   // Enough that starting the consumer (joining the group, its thread) is a small part of a round.
   const events = Number(process.env.BENCH_STATS_EVENTS ?? 300_000);
   const statsRounds = Number(process.env.BENCH_STATS_ROUNDS ?? 3);
-  console.log(`stats consumer: ${events.toLocaleString('en-US')} lines drained by the enriched worker into Kafka (4 partitions), then folded by the stats consumer into Postgres, ${statsRounds} rounds`);
+  const liveRounds = Number(process.env.BENCH_STATS_LIVE_ROUNDS ?? 1);
+  console.log(
+    `stats consumer: ${events.toLocaleString('en-US')} lines drained by the enriched worker into Kafka (4 partitions), then folded by the stats consumer into Postgres, ${statsRounds} rounds of a day's backlog (timestamps over 24 hours) and ${liveRounds} of live clicks (timestamps within a minute)`,
+  );
   const freshRate = Number(process.env.BENCH_FRESH_RATE ?? 5_000);
   const freshSeconds = Number(process.env.BENCH_FRESH_SECONDS ?? 20);
-  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 10_000), freshRate, freshSeconds });
-  for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1}: worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}  (${Math.round(s.foldShare[i]! * 100)}% of its time in fold transactions)`);
+  const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, liveRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 10_000), freshRate, freshSeconds });
+  for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1} (${s.spread[i] === 86_400 ? "a day's backlog" : 'live clicks'}): worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}  (${Math.round(s.foldShare[i]! * 100)}% of its time in fold transactions)`);
   for (const [i, c] of s.cpu.entries()) console.log(`  round ${i + 1}: CPU per folded event: Postgres ${c.postgres.toFixed(1)} µs, Kafka broker ${c.broker.toFixed(1)} µs, the consumer ${c.consumer.toFixed(1)} µs (${Object.entries(c.threads).map(([name, us]) => `${name} ${us.toFixed(1)}`).join(', ')})`);
   const p = s.process;
   console.log(`  the stats process as the Procfile starts it, on a backlog of ${fmt(p.events)}: ${fmt(p.perSecond)} events/s from its first count (${p.startSeconds.toFixed(1)} s after spawning it), peak RSS ${p.peakRssMb.toFixed(0)} MB`);
   const f = s.freshness;
   if (f) {
-    console.log(`  freshness: ${fmt(f.clicks)} clicks queued at ${fmt(f.rate)}/s for ${freshSeconds} s with the worker and the stats consumer running: queued to counted p50 ${fmt(f.p50)} ms  p99 ${fmt(f.p99)} ms  max ${fmt(f.max)} ms${f.late > 0 ? `  (${fmt(f.late)} not counted within a minute)` : ''}`);
+    console.log(`  freshness: ${fmt(f.clicks)} live clicks queued at ${fmt(f.rate)}/s for ${freshSeconds} s with the worker and the stats consumer running: queued to counted p50 ${fmt(f.p50)} ms  p99 ${fmt(f.p99)} ms  max ${fmt(f.max)} ms${f.late > 0 ? `  (${fmt(f.late)} not counted within a minute)` : ''}`);
   }
   const d = s.freshnessDeployed;
   if (d) {

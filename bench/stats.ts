@@ -16,8 +16,13 @@ import { createBenchConsumer, createBenchTopics, startBenchWorker } from './stat
 import { seedStatsClicks, statsQueryDatabase } from './stats-seed.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
+/** Live clicks: their timestamps within the last minute, as the tracker stamps them. */
+export const LIVE_SECONDS = 60;
+
 export interface StatsBench {
   events: number;
+  /** Per round, how far back its events' timestamps go (seconds): a day, or live. */
+  spread: number[];
   /** Enriched worker drain, lines/s, per round. */
   worker: number[];
   /** Stats consumer fold, events/s, per round (same events, same run). */
@@ -32,12 +37,18 @@ export interface StatsBench {
   process: StatsProcessRun;
 }
 
-export function makeLines(n: number): string[] {
+/**
+ * Click lines of 1,000 links whose timestamps go back `spreadSeconds`: a day (86,400, the
+ * default) is a day's backlog, where a batch's events fall in 24 hours and most make an
+ * hourly row of their own, the fold's worst case; `LIVE_SECONDS` is live traffic, where every
+ * click's timestamp is the moment the tracker took it, so a batch shares its hour.
+ */
+export function makeLines(n: number, spreadSeconds = 86_400): string[] {
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: n }, (_, i) =>
     encodeLine({
       ip: `${((i * 7919) % 223) + 1}.${(i * 104729) % 256}.${(i * 31) % 256}.${i % 256}`,
-      ts: now - (i % 86_400),
+      ts: now - (i % spreadSeconds),
       topic: 'clicks',
       type: '/t/click',
       params: {
@@ -61,6 +72,8 @@ export async function benchStatsConsumer(opts: {
   redisUrl: string;
   events: number;
   rounds: number;
+  /** Rounds after those of a day's backlog whose events are live clicks. */
+  liveRounds: number;
   batchSize: number;
   /** Clicks per second queued for the freshness part; 0 skips it. */
   freshRate: number;
@@ -72,14 +85,16 @@ export async function benchStatsConsumer(opts: {
   const pg = openPostgres(database.url, { max: 4 });
   const redis = new Redis(opts.redisUrl);
   const logger = createLogger('warn', 'bench');
-  const result: Omit<StatsBench, 'process'> & Partial<Pick<StatsBench, 'process'>> = { events: opts.events, worker: [], stats: [], foldShare: [], cpu: [] };
+  const result: Omit<StatsBench, 'process'> & Partial<Pick<StatsBench, 'process'>> = { events: opts.events, spread: [], worker: [], stats: [], foldShare: [], cpu: [] };
   try {
     // First, on a fresh database: run after the rounds, on their 900,000 events' rows, the
     // process read 30,000-34,000/s where it reads 45,000-50,000 here (README, Statistics).
     result.process = await benchStatsProcess({ bootstrap: broker.bootstrap, databaseUrl: database.url, db: pg.db, redis, redisUrl: opts.redisUrl, logger, lines: makeLines(opts.events) });
-    for (let round = 0; round < opts.rounds; round++) {
+    for (let round = 0; round < opts.rounds + opts.liveRounds; round++) {
+      const spread = round < opts.rounds ? 86_400 : LIVE_SECONDS;
+      result.spread.push(spread);
       // New click ids every round: the dedupe rows of the last round would make these duplicates.
-      const lines = makeLines(opts.events);
+      const lines = makeLines(opts.events, spread);
       const prefix = `bench_stats_${process.pid}_${round}_`;
       const { topics, groupId } = await createBenchTopics(broker.bootstrap, prefix);
 
@@ -118,6 +133,8 @@ export async function benchStatsConsumer(opts: {
       await consumer.stop();
     }
     if (opts.freshRate > 0) {
+      // From the 302 to the count: clicks as the tracker takes them, stamped as they come.
+      const live = (n: number) => makeLines(n, LIVE_SECONDS);
       result.freshness = await benchFreshness({
         bootstrap: broker.bootstrap,
         db: pg.db,
@@ -127,9 +144,9 @@ export async function benchStatsConsumer(opts: {
         rate: opts.freshRate,
         seconds: opts.freshSeconds,
         batchSize: opts.batchSize,
-        makeLines,
+        makeLines: live,
       });
-      result.freshnessDeployed = await benchFreshnessDeployed({ bootstrap: broker.bootstrap, databaseUrl: database.url, db: pg.db, redis, redisUrl: opts.redisUrl, rate: opts.freshRate, seconds: opts.freshSeconds, makeLines });
+      result.freshnessDeployed = await benchFreshnessDeployed({ bootstrap: broker.bootstrap, databaseUrl: database.url, db: pg.db, redis, redisUrl: opts.redisUrl, rate: opts.freshRate, seconds: opts.freshSeconds, makeLines: live });
     }
     return result as StatsBench;
   } finally {
