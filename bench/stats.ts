@@ -133,7 +133,9 @@ export async function benchStatsConsumer(opts: {
       await consumer.stop();
     }
     if (opts.freshRate > 0) {
-      // From the 302 to the count: clicks as the tracker takes them, stamped as they come.
+      // From the 302 to the count: live clicks, whose batches share their hour. (Made before
+      // the clock starts and stamped over the minute before that, a click is up to about 90 s
+      // old when queued; the delay measured runs from its queueing.)
       const live = (n: number) => makeLines(n, LIVE_SECONDS);
       result.freshness = await benchFreshness({
         bootstrap: broker.bootstrap,
