@@ -143,7 +143,10 @@ export function rollUp(events: readonly StatsEvent[]): BatchRollups {
   const blocks = linkBlocks(hourly);
   const dims = dimHours(hourly, rowKeys, keys, texts.length);
   const sets = dimSets(hourly, rowKeys, keys, texts.length);
-  return { hourly: mergeCollisions(hourly), sets, blocks, dims, visitors: visitorDays(events) };
+  // Sorted by id: two combinations that collided are neighbours. Only then can two hourly rows
+  // share a key, so only then are they looked for.
+  const collided = sets.some((set, i) => i > 0 && (sets[i - 1] as DimSetRow).id === set.id);
+  return { hourly: collided ? mergeCollisions(hourly) : hourly, sets, blocks, dims, visitors: visitorDays(events) };
 }
 
 /** Gives each hourly row its combination's id; answers the combinations, each once, by id. */
@@ -175,23 +178,20 @@ function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64A
  */
 export function mergeCollisions(hourly: HourlyRow[]): HourlyRow[] {
   const same = (a: HourlyRow, b: HourlyRow) => a.hour === b.hour && a.event.linkId === b.event.linkId && a.event.kind === b.event.kind && a.event.bot === b.event.bot;
-  let merged = false;
-  for (let start = 0, end = 1; start < hourly.length; start = end, end = start + 1) {
-    while (end < hourly.length && same(hourly[start] as HourlyRow, hourly[end] as HourlyRow)) end++;
-    for (let i = start + 1; i < end; i++) {
-      const row = hourly[i] as HourlyRow;
-      for (let j = start; j < i; j++) {
-        const first = hourly[j] as HourlyRow;
-        if (first.count > 0 && first.dimSet === row.dimSet) {
-          first.count += row.count;
-          row.count = 0;
-          merged = true;
-          break;
-        }
-      }
+  const kept: HourlyRow[] = [];
+  // The first row of each id among the rows of one link, hour, kind and bot.
+  let firsts = new Map<bigint, HourlyRow>();
+  for (let i = 0; i < hourly.length; i++) {
+    const row = hourly[i] as HourlyRow;
+    if (i > 0 && !same(hourly[i - 1] as HourlyRow, row)) firsts = new Map();
+    const first = firsts.get(row.dimSet);
+    if (first) first.count += row.count;
+    else {
+      firsts.set(row.dimSet, row);
+      kept.push(row);
     }
   }
-  return merged ? hourly.filter((row) => row.count > 0) : hourly;
+  return kept.length < hourly.length ? kept : hourly;
 }
 
 /** Hourly rows (in key order: link, then hour) into per-link blocks of every stored level. */
