@@ -57,9 +57,8 @@ const filtered = (q: ConversionQuery): ConversionDimension[] => CONVERSION_DIMEN
 /** Filters common to both tables (`s` is the alias of each): period and dimensions. */
 function where(q: ConversionQuery, table: 'clicks' | 'conversions'): SQL {
   const parts: SQL[] = [sql`s.hour >= ${q.from.toISOString()}::timestamptz`, sql`s.hour < ${q.to.toISOString()}::timestamptz`];
-  for (const dim of CONVERSION_DIMENSIONS) {
-    const values = q.filters[dim];
-    if (!values || values.length === 0) continue;
+  for (const dim of filtered(q)) {
+    const values = q.filters[dim] as string[];
     const list = sql.join(values.map((v) => (dim === 'link' ? sql`${Number(v)}` : sql`${v}`)), sql`, `);
     parts.push(sql`s.${sql.raw(COLUMNS[dim])} in (${list})`);
   }
