@@ -40,10 +40,7 @@ export async function benchFreshness(opts: {
 }): Promise<Freshness> {
   const prefix = `bench_fresh_${process.pid}_`;
   const { topics, groupId } = await createBenchTopics(opts.bootstrap, prefix);
-  const perTick = Math.max(1, Math.round((opts.rate * TICK_MS) / 1000));
-  const ticks = Math.round((opts.seconds * 1000) / TICK_MS);
-  const lines = opts.makeLines(perTick * ticks);
-  const queueKey = `clicktrack_bench:${randomUUID()}`;
+  const { perTick, ticks, lines, queueKey } = schedule(opts);
   const worker = await startBenchWorker({ bootstrap: opts.bootstrap, redisUrl: opts.redisUrl, queueKey, prefix, logger: opts.logger });
   const { consumer, metrics } = createBenchConsumer({ db: opts.db, bootstrap: opts.bootstrap, topics, groupId, logger: opts.logger, batchSize: opts.batchSize });
   void worker.run();
@@ -57,6 +54,13 @@ export async function benchFreshness(opts: {
     await consumer.stop();
     await opts.redis.del(queueKey);
   }
+}
+
+/** The clicks of a run, as many every tick as make `rate` a second for `seconds`, and a queue of their own. */
+function schedule(opts: { rate: number; seconds: number; makeLines: (n: number) => string[] }) {
+  const perTick = Math.max(1, Math.round((opts.rate * TICK_MS) / 1000));
+  const ticks = Math.round((opts.seconds * 1000) / TICK_MS);
+  return { perTick, ticks, lines: opts.makeLines(perTick * ticks), queueKey: `clicktrack_bench:${randomUUID()}` };
 }
 
 /**
@@ -115,10 +119,7 @@ export async function benchFreshnessDeployed(opts: { bootstrap: string; database
   buildAsDeployed();
   const prefix = `bench_fresh_deployed_${process.pid}_`;
   await createBenchTopics(opts.bootstrap, prefix);
-  const perTick = Math.max(1, Math.round((opts.rate * TICK_MS) / 1000));
-  const ticks = Math.round((opts.seconds * 1000) / TICK_MS);
-  const lines = opts.makeLines(perTick * ticks);
-  const queueKey = `clicktrack_bench:${randomUUID()}`;
+  const { perTick, ticks, lines, queueKey } = schedule(opts);
   const common = { KAFKA_URL: opts.bootstrap, KAFKA_PREFIX: prefix, NODE_ENV: 'production', LOG_LEVEL: 'warn', METRICS_LOG_INTERVAL_MS: '0' };
   const children = [
     spawnAsDeployed('worker', 'src/worker/index.ts', { ...common, REDIS_URL: opts.redisUrl, REDIS_QUEUE_KEY: queueKey }),
