@@ -9,6 +9,13 @@
 // (in the web process, with the clicks it held in memory). The mend: a write with no
 // socket rejects the queries waiting on it (CONNECTION_CLOSED, which callers handle), and
 // a closed connection forgets the bytes it had not sent yet, so its next socket starts clean.
+//
+// A second crash (porsager/postgres#1192, #1205, #1223, open): a new connection first asks
+// for the array types, in an async function whose promise nobody holds. When that
+// connection dies then (Postgres restarting, a failover), the query that opened it is
+// rejected and handled, but the same error rejects that promise too, unhandled, and Node
+// ends the process: it took a stats consumer down while it started during an outage. The
+// mend: the promise is caught, as the query waiting on the connection already has the error.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,16 +28,21 @@ const edits = [
     `  function nextWrite(fn) {\n    ${MARK}\n    if (socket === null) {\n      nextWriteTimer !== null && clearImmediate(nextWriteTimer)\n      chunk = nextWriteTimer = null\n      error(Errors.connection('CONNECTION_CLOSED', options))\n      return false\n    }\n    const x = socket.write(chunk, fn)`,
   ],
   ['    incomings = null\n    clearImmediate(nextWriteTimer)\n    socket.removeListener', '    incomings = null\n    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    socket.removeListener'],
+  // errored() hands the waiting query (`initial`) the same error; the copy here is dropped.
+  ['        return fetchArrayTypes()\n', '        return fetchArrayTypes().catch(() => {})\n'],
 ];
 
+// Each edit on its own, so a copy mended by an older version of this script gets the newer ones.
 function mend(file) {
   if (!existsSync(file)) return 'absent';
-  let source = readFileSync(file, 'utf8');
-  if (source.includes(MARK)) return 'already mended';
+  const original = readFileSync(file, 'utf8');
+  let source = original;
   for (const [before, after] of edits) {
+    if (source.includes(after)) continue;
     if (source.split(before).length !== 2) return 'not recognised';
     source = source.replace(before, after);
   }
+  if (source === original) return 'already mended';
   writeFileSync(file, source);
   return 'mended';
 }
