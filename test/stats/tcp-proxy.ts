@@ -12,7 +12,11 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number, port = 0): Promise<TcpProxy> {
+/**
+ * `onClientData`, when given, sees each chunk the client sends before Postgres does; answering
+ * true drops it, for a test that cuts the connection at a chosen message.
+ */
+export async function startTcpProxy(targetPort: number, port = 0, onClientData?: (chunk: Buffer, proxy: TcpProxy) => boolean): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   const listen = (p: number) =>
@@ -28,7 +32,10 @@ export async function startTcpProxy(targetPort: number, port = 0): Promise<TcpPr
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
-        client.pipe(upstream).pipe(client);
+        if (onClientData) {
+          client.on('data', (chunk: Buffer) => void (onClientData(chunk, proxy) || upstream.write(chunk)));
+          upstream.pipe(client);
+        } else client.pipe(upstream).pipe(client);
       });
       s.once('error', reject);
       s.listen(p, '127.0.0.1', () => {
@@ -44,10 +51,11 @@ export async function startTcpProxy(targetPort: number, port = 0): Promise<TcpPr
     sockets.clear();
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   };
-  return {
+  const proxy: TcpProxy = {
     port: actual,
     cut: stop,
     restore: async () => void (server ? undefined : await listen(actual)),
     close: stop,
   };
+  return proxy;
 }
