@@ -11,7 +11,7 @@ import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, insertLink, testDatabaseUrl, testRed
 import { readTopicUntil, uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
 import { startProcess, startWebProcess, type RunningProcess } from '../support/processes.ts';
 import { createStatsTopics, waitFor } from './kafka-helpers.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 // The 50,000 clicks per scenario (about 50 s each on the 2-core machine);
 // STATS_E2E_CLICKS sets another count for a quicker look.

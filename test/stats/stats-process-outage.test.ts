@@ -9,7 +9,7 @@ import { uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
 import { startProcess, type RunningProcess } from '../support/processes.ts';
 import { createStatsTopics, produceEvents, waitFor } from './kafka-helpers.ts';
 import { enrichedJson } from './support.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const client = testSql();
 const db = createDb(client);
