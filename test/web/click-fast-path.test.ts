@@ -28,8 +28,9 @@ describe('the click fast path (Node request, no Hono)', () => {
       plain: await insertLink(sql),
       ruled: await insertLink(sql, { maxClicks: 1000 }),
     };
-    runtime = await startTestRuntime({ TRUST_PROXY: '1', LINK_CACHE_SYNC_MS: '3600000' });
-    // After the first check, which reads the last 30 s of changes (these links among them).
+    runtime = await startTestRuntime({ TRUST_PROXY: '1', LINK_CACHE_SYNC_MS: '3600000', LINK_CACHE_WARM: '1' });
+    // Returns after the first check, which reads the last 30 s of changes (these links among
+    // them); only with the warm-up on, as here. Each test still caches its links itself.
     await runtime.warmUp();
     const fast = runtime.clickFastPath;
     const spy: typeof fast = (req, res) => {
