@@ -85,16 +85,16 @@ function dedupeParams(events: readonly StatsEvent[]): string[] {
 
 /** The dedupe rows' insert, as is: an id stored before fails it (the prepared fold). */
 function insertDedupeRows(p: readonly string[]): SQL {
-  // Keys sorted: fewer deadlocks between consumers, and the index is walked in order.
+  // In key order: fewer deadlocks between consumers, and the index is walked in order.
   return sql`insert into stats_events (event_id, link_id, at, kind, bot, platform, country, device)
       select k, link_id, to_timestamp(ts), kind, bot, platform, country, device
       from ${zip(p, { k: 'bigint', link_id: 'bigint', ts: 'bigint', kind: 'smallint', bot: 'boolean', platform: 'text', country: 'text', device: 'text' })}
-      order by k`;
+      order by link_id, ts, k`;
 }
 
 /** `fresh`: the ids whose dedupe row is new (the others were counted before). */
 function dedupeRows(p: readonly string[]): SQL {
-  return sql`fresh as (${insertDedupeRows(p)} on conflict (event_id) do nothing returning event_id)`;
+  return sql`fresh as (${insertDedupeRows(p)} on conflict on constraint stats_events_pk do nothing returning event_id)`;
 }
 
 const countParams = (rows: readonly Counts[]) => [

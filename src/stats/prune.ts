@@ -10,16 +10,21 @@ const BATCH_ROWS = 5_000;
  */
 export async function pruneDedupeRows(db: Database, days: number, options: { maxBatches?: number } = {}): Promise<number> {
   // Clicks' and conversions' dedupe rows alike.
-  return (await pruneTable(db, days, options, 'stats_events', 'event_id')) + (await pruneTable(db, days, options, 'stats_conversion_events', 'message_id'));
+  return (
+    (await pruneTable(db, days, options, 'stats_events', ['link_id', 'at', 'event_id'])) +
+    (await pruneTable(db, days, options, 'stats_conversion_events', ['message_id']))
+  );
 }
 
-async function pruneTable(db: Database, days: number, options: { maxBatches?: number }, table: string, id: string): Promise<number> {
+/** `key`: the columns of the table's primary key, which each batch's delete looks its rows up by. */
+async function pruneTable(db: Database, days: number, options: { maxBatches?: number }, table: string, key: readonly string[]): Promise<number> {
+  const matches = sql.raw(key.map((column) => `e.${column} = old.${column}`).join(' and '));
   let deleted = 0;
   for (let batch = 0; batch < (options.maxBatches ?? 1_000); batch++) {
     const rows = await queryRows<{ n: number }>(
       db,
-      sql`with old as (select ${sql.raw(id)} from ${sql.raw(table)} where at < now() - make_interval(days => ${days}) limit ${BATCH_ROWS})
-          , gone as (delete from ${sql.raw(table)} e using old where e.${sql.raw(id)} = old.${sql.raw(id)} returning 1)
+      sql`with old as (select ${sql.raw(key.join(', '))} from ${sql.raw(table)} where at < now() - make_interval(days => ${days}) limit ${BATCH_ROWS})
+          , gone as (delete from ${sql.raw(table)} e using old where ${matches} returning 1)
           select count(*)::int as n from gone`,
     );
     const n = rows[0]?.n ?? 0;

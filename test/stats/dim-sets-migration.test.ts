@@ -1,6 +1,3 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -9,21 +6,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts';
 import { dimSetKey } from '../../src/stats/dim-sets.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
+import { migrationsUntil } from '../support/migrations-until.ts';
 
 // The migrations up to 0012 alone: a database as it was before the dimension sets.
-const before = mkdtempSync(join(tmpdir(), 'clicktrack-migrations-'));
-cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
-const journal = JSON.parse(readFileSync(join(before, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number }[] };
-journal.entries = journal.entries.filter((e) => e.idx <= 12);
-writeFileSync(join(before, 'meta/_journal.json'), JSON.stringify(journal));
-afterAll(() => rmSync(before, { recursive: true, force: true }));
+const before = migrationsUntil(12);
+afterAll(() => before.remove());
 
 describe('migration 0013: the hourly texts into stats_dim_sets', () => {
   it('keeps every count, under the id the fold gives the same texts, and the view shows the texts again', async () => {
     const client = new PGlite();
     const db = drizzle(client);
     try {
-      await migrate(db, { migrationsFolder: before });
+      await migrate(db, { migrationsFolder: before.folder });
       const rows = [
         // Two rows of one combination (two hours), one of another, one with texts that would
         // run into each other without their lengths.
