@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createDb, type Database } from '../../src/db/client.ts';
-import { openEmbedded, type DatabaseHandle } from '../../src/db/database.ts';
 import { prepareBatch } from '../../src/stats/fold-batch.ts';
 import { foldEvents, foldPrepared } from '../../src/stats/fold.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { testSql } from '../support/fixtures.ts';
 import { statsEvent } from './support.ts';
+import { openTempEmbedded } from '../support/temp-embedded.ts';
 
 let nextLink = 900_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
 const TS = Date.UTC(2026, 2, 10, 14, 20) / 1000;
@@ -150,14 +147,4 @@ foldSuite('Postgres', async () => {
   return { db: createDb(client), close: () => client.end() };
 });
 
-foldSuite('PGlite (embedded)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-stats-'));
-  const embedded: DatabaseHandle = await openEmbedded(dir, 'server');
-  return {
-    db: embedded.db,
-    close: async () => {
-      await embedded.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+foldSuite('PGlite (embedded)', () => openTempEmbedded('ct-stats'));

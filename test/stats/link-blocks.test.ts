@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createDb, type Database } from '../../src/db/client.ts';
-import { openEmbedded } from '../../src/db/database.ts';
 import { foldEvents } from '../../src/stats/fold.ts';
 import { blockCover, HOUR_MS, LINK_BLOCK_LEVELS } from '../../src/stats/link-blocks.ts';
 import { linkClickCounts, queryGroups, type BotFilter, type StatsQuery } from '../../src/stats/query.ts';
@@ -14,6 +11,7 @@ import type { StatsEvent } from '../../src/stats/stats-event.ts';
 import { zonedInstant } from '../../src/stats/zoned-time.ts';
 import { testSql } from '../support/fixtures.ts';
 import { statsEvent } from './support.ts';
+import { openTempEmbedded } from '../support/temp-embedded.ts';
 
 describe('blockCover', () => {
   it('adds and subtracts aligned blocks of the stored levels to exactly the hours of a period', () => {
@@ -128,14 +126,4 @@ blocksSuite('Postgres', async () => {
   return { db: createDb(client), close: () => client.end() };
 });
 
-blocksSuite('PGlite (embedded)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-blocks-'));
-  const embedded = await openEmbedded(dir, 'server');
-  return {
-    db: embedded.db,
-    close: async () => {
-      await embedded.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+blocksSuite('PGlite (embedded)', () => openTempEmbedded('ct-blocks'));

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSql } from '../../src/db/client.ts';
 import type { Database } from '../../src/db/client.ts';
-import { openEmbedded, openPostgres, type DatabaseHandle } from '../../src/db/database.ts';
+import { openPostgres, type DatabaseHandle } from '../../src/db/database.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { pruneDedupeRows } from '../../src/stats/prune.ts';
 import { recentEvents } from '../../src/stats/query.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
 import { testDatabaseUrl } from '../support/fixtures.ts';
+import { openTempEmbedded } from '../support/temp-embedded.ts';
 
 const DAY_MS = 86_400_000;
 // More than one delete batch (5,000 rows) of old clicks.
@@ -93,14 +91,4 @@ pruneSuite('Postgres (a database of its own: pruning reaches every row)', async 
   };
 });
 
-pruneSuite('PGlite (embedded)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-prune-'));
-  const embedded = await openEmbedded(dir, 'server');
-  return {
-    db: embedded.db,
-    close: async () => {
-      await embedded.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+pruneSuite('PGlite (embedded)', () => openTempEmbedded('ct-prune'));
