@@ -4,8 +4,9 @@ import { hash } from 'node:crypto';
  * The dedupe key of an event id: the first 8 bytes of its md5 as a signed bigint, the same
  * as `('x' || substr(md5(id), 1, 16))::bit(64)::bigint` in SQL (migration 0007 turned the
  * old text ids into keys that way). Ids are random UUIDs made by our own web processes, so
- * nobody picks two that collide; by chance, two of a billion stored keys collide with a
- * probability of about 3%, and the cost would be one click not counted.
+ * nobody picks two that collide; by chance, two of a billion keys collide with a probability
+ * of about 3%, and since the dedupe row's key also holds the link and the second
+ * (stats-schema.ts), two ids must share those too: the cost would be one click not counted.
  */
 export function eventKey(id: string): bigint {
   // The one-shot hash: half the time of createHash() for a 36-character id.
