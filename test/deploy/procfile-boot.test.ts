@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSql, type Sql } from '../../src/db/client.ts';
-import { IPHONE_UA, TARGETS, insertLink, testDatabaseUrl, testRedisUrl, uniqueKey } from '../support/fixtures.ts';
+import { IPHONE_UA, TARGETS, insertLink, testRedisUrl, uniqueKey } from '../support/fixtures.ts';
 import { readTopic, uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
+import { createOwnDatabase, type OwnDatabase } from '../support/own-database.ts';
 import { dynoEnv, readProcfile, runProcessGroup, startProcessGroup, type ProcessGroup } from '../support/process-group.ts';
 import { freePort } from '../support/processes.ts';
 
@@ -21,7 +21,7 @@ const API_KEY = `key-${randomUUID()}`;
 let appDir: string;
 let procfile: Record<string, string>;
 let databaseUrl: string;
-let admin: Sql;
+let ownDatabase: OwnDatabase | undefined;
 let sql: Sql;
 const dynos: ProcessGroup[] = [];
 
@@ -33,22 +33,15 @@ beforeAll(async () => {
   procfile = readProcfile(appDir);
 
   // A database of its own, empty, as a new Heroku Postgres add-on is.
-  const name = `clicktrack_deploy_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const adminUrl = new URL(testDatabaseUrl());
-  adminUrl.pathname = '/postgres';
-  admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
+  ownDatabase = await createOwnDatabase('deploy');
+  databaseUrl = ownDatabase.url;
   sql = createSql(databaseUrl, { max: 2 });
 }, 60_000);
 
 afterAll(async () => {
   for (const dyno of dynos) dyno.kill();
   await sql?.end({ timeout: 5 });
-  if (databaseUrl) await admin.unsafe(`drop database if exists "${new URL(databaseUrl).pathname.slice(1)}" with (force)`);
-  await admin?.end();
+  await ownDatabase?.drop();
   if (appDir) rmSync(appDir, { recursive: true, force: true });
 }, 60_000);
 

@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSql } from '../../src/db/client.ts';
 import type { Database } from '../../src/db/client.ts';
-import { openPostgres, type DatabaseHandle } from '../../src/db/database.ts';
+import { openPostgres } from '../../src/db/database.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { pruneDedupeRows } from '../../src/stats/prune.ts';
 import { recentEvents } from '../../src/stats/query.ts';
 import { queryRows } from '../../src/stats/sql-rows.ts';
-import { testDatabaseUrl } from '../support/fixtures.ts';
+import { createOwnDatabase } from '../support/own-database.ts';
 import { openTempEmbedded } from '../support/temp-embedded.ts';
 
 const DAY_MS = 86_400_000;
@@ -74,19 +72,14 @@ function pruneSuite(name: string, open: () => Promise<{ db: Database; close(): P
 }
 
 pruneSuite('Postgres (a database of its own: pruning reaches every row)', async () => {
-  const name = `ct_prune_${randomUUID().slice(0, 8)}`;
-  const admin = createSql(testDatabaseUrl(), { max: 1 });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
-  const opened: DatabaseHandle = openPostgres(url.toString(), { max: 2 });
+  const own = await createOwnDatabase('prune');
+  await migrateDatabase(own.url);
+  const opened = openPostgres(own.url, { max: 2 });
   return {
     db: opened.db,
     close: async () => {
       await opened.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
+      await own.drop();
     },
   };
 });
