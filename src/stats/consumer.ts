@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { KafkaConnection } from '../shared/kafka-options.ts';
 import type { Logger } from '../shared/logger.ts';
+import { STATS_HEADER } from '../shared/stats-fields.ts';
 import { createBatchPreparer, type Prepared } from './batch-preparer.ts';
 import type { PreparedBatch } from './fold-batch.ts';
 import { foldEvents, foldPrepared, type FoldResult } from './fold.ts';
@@ -35,7 +36,7 @@ export interface StatsConsumer {
   stop(): Promise<void>;
 }
 
-type Msg = Message<string, Buffer, string, string>;
+type Msg = Message<Buffer, Buffer, string, Buffer>;
 /** A batch: its messages, and the worker thread's work on them (batch-preparer.ts). */
 type Batch = { packed: PackedValues; positions: EventSource[]; prepared: Promise<Prepared> };
 const MAX_BACKOFF_MS = 5_000;
@@ -44,9 +45,10 @@ const MAX_BACKOFF_MS = 5_000;
 // time; 128 KB brings a few hundred messages of every partition per fetch, in small pieces
 // that never hold this process's event loop for long.
 const MAX_BYTES_PER_PARTITION = 131_072;
-// Values stay the bytes Kafka sent (packed-values.ts says why).
+// Values and headers stay the bytes Kafka sent (packed-values.ts says why).
 const EMPTY = Buffer.alloc(0);
-const deserializers = { ...stringDeserializers, value: (data?: Buffer) => data ?? EMPTY };
+const asBytes = (data?: Buffer) => data ?? EMPTY;
+const deserializers = { key: asBytes, value: asBytes, headerKey: stringDeserializers.headerKey, headerValue: asBytes };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The stored positions of the group: where each partition resumes. Kafka's own commits are never used. */
@@ -67,7 +69,7 @@ export async function loadOffsets(db: Database, groupId: string): Promise<{ topi
 export function createStatsConsumer(options: StatsConsumerOptions): StatsConsumer {
   const { db, metrics, logger } = options;
   let stopping = false;
-  let current: { consumer: Consumer<string, Buffer, string, string>; stream: MessagesStream<string, Buffer, string, string> } | undefined;
+  let current: { consumer: Consumer<Buffer, Buffer, string, Buffer>; stream: MessagesStream<Buffer, Buffer, string, Buffer> } | undefined;
   let wake: (() => void) | undefined;
   const folded = new Map<string, bigint>();
 
@@ -149,7 +151,7 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
     let inFlight: Promise<boolean> | undefined;
     // The next batch, handed to the worker thread while the one before is folding.
     let next: Batch | undefined;
-    let stream: MessagesStream<string, Buffer, string, string> | undefined;
+    let stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined;
 
     const takeBatch = (): Batch => {
       const taken = waiting.length <= options.batchSize ? waiting : waiting.slice(0, options.batchSize);
@@ -191,7 +193,10 @@ export function createStatsConsumer(options: StatsConsumerOptions): StatsConsume
         );
       });
       activeStream.on('data', (message: Msg) => {
-        waiting.push({ value: message.value, source: { topic: message.topic, partition: message.partition, offset: message.offset } });
+        // The worker's stats header when the message has one: what the statistics need of it,
+        // without parsing the message (shared/stats-fields.ts).
+        const value = message.headers.get(STATS_HEADER) ?? message.value;
+        waiting.push({ value, source: { topic: message.topic, partition: message.partition, offset: message.offset } });
         if (waiting.length >= options.batchSize * 2) activeStream.pause();
         if (!inFlight || (!next && waiting.length >= options.batchSize)) wake?.();
       });

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { boundedMemo } from '../shared/bounded-memo.ts';
 import { eventKey } from './event-key.ts';
+import { parseStatsHeader, statsFieldsOf, type EventShape, type StatsFields } from '../shared/stats-fields.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from './stats-schema.ts';
 
 /** Where a Kafka message came from, so the fold can store and check its offset. */
@@ -47,64 +48,52 @@ export function createVisitorHasher(key: string, remember = 100_000): VisitorHas
 }
 
 const KINDS: Record<string, number> = { '/t/click': KIND_CLICK, '/t/imp': KIND_IMPRESSION };
-
-function text(value: unknown, max = 128): string {
-  return typeof value === 'string' ? value.slice(0, max) : '';
-}
-
-interface RawEvent {
-  type?: unknown;
-  ts?: unknown;
-  ip?: unknown;
-  country?: unknown;
-  bot?: unknown;
-  device?: { type?: unknown } | null;
-  os?: { name?: unknown } | null;
-  browser?: { name?: unknown } | null;
-  params?: Record<string, unknown> | null;
-  user_agent?: unknown;
-}
+// JSON arrays are never messages (the worker writes objects or the original text format):
+// a value that starts with one is a stats header (the consumer passes those on instead).
+const ARRAY_START = 0x5b;
 
 /**
- * The statistics' view of one enriched event, or a reason it cannot be counted (not JSON,
- * another event type, no id or link). Pure: the hasher comes in.
+ * The statistics' view of one message or stats header (shared/stats-fields.ts), or a reason
+ * it cannot be counted (not JSON, another event type, no id or link). Pure: the hasher comes in.
  */
 export function toStatsEvent(value: string, hashVisitor: VisitorHasher, source?: EventSource): StatsEvent | { skip: string } {
-  let raw: RawEvent;
+  if (value.charCodeAt(0) === ARRAY_START) {
+    const fields = parseStatsHeader(value);
+    return fields ? fromFields(fields, hashVisitor, source) : { skip: 'bad_stats_header' };
+  }
+  let raw: EventShape;
   try {
-    raw = JSON.parse(value) as RawEvent;
+    raw = JSON.parse(value) as EventShape;
   } catch {
     return { skip: 'not_json' };
   }
   if (typeof raw !== 'object' || raw === null) return { skip: 'not_json' };
-  const kind = KINDS[text(raw.type)];
+  return fromFields(statsFieldsOf(raw), hashVisitor, source);
+}
+
+function fromFields(fields: StatsFields, hashVisitor: VisitorHasher, source: EventSource | undefined): StatsEvent | { skip: string } {
+  const [type, id, linkId, ts, bot, platform, country, device, os, browser, referrer, campaign, network, identity] = fields;
+  const kind = KINDS[type];
   if (kind === undefined) return { skip: 'other_type' };
-  const params = raw.params ?? {};
-  const id = text(kind === KIND_CLICK ? params.click_id : params.impression_id, 64);
-  const linkId = Number(params.link_id);
   if (!id || !Number.isSafeInteger(linkId) || linkId <= 0) return { skip: 'no_id' };
-  const ts = Number(raw.ts);
   if (!Number.isFinite(ts) || ts < 0 || ts > 32_503_680_000) return { skip: 'bad_ts' };
-  const bot = raw.bot === true;
-  const lookupKey = text(params.lookup_key);
-  const visitor =
-    kind === KIND_CLICK && !bot ? hashVisitor(lookupKey ? `k:${lookupKey}` : `a:${text(raw.ip)}|${text(raw.user_agent, 1024)}`) : null;
-  return {
+  const event: StatsEvent = {
     id,
     key: eventKey(id),
     linkId,
     ts: Math.floor(ts),
     kind,
     bot,
-    platform: text(params.platform, 16),
-    country: text(raw.country, 8),
-    device: text(raw.device?.type, 32),
-    os: text(raw.os?.name, 64),
-    browser: text(raw.browser?.name, 64),
-    referrer: text(params.referer_host, 253),
-    campaign: text(params.campaign, 256),
-    network: text(params.network, 256),
-    visitor,
-    ...(source ? { source } : {}),
+    platform,
+    country,
+    device,
+    os,
+    browser,
+    referrer,
+    campaign,
+    network,
+    visitor: identity ? hashVisitor(identity) : null,
   };
+  if (source) event.source = source;
+  return event;
 }

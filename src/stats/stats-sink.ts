@@ -24,7 +24,10 @@ export function withStats(inner: EventSink, options: StatsSinkOptions): EventSin
     name: `${inner.name} + stats`,
     async send(messages) {
       await inner.send(messages);
-      const { events, conversions } = sortStatsMessages(messages.map((m) => m.value), options.hashVisitor);
+      const { events, conversions } = sortStatsMessages(
+        messages.map((m) => m.stats ?? m.value),
+        options.hashVisitor,
+      );
       if (events.length > 0 || conversions.length > 0) await foldEvents(options.db, events, { conversions });
     },
     async close() {

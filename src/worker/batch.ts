@@ -1,12 +1,13 @@
 import { decodeLine, IMPRESSION_TYPE, type EventLine } from '../shared/click-line.ts';
 import { TRACK_TYPE } from '../shared/track-event.ts';
+import type { Render, Rendered } from './render.ts';
 import type { OutgoingMessage } from './sink/event-sink.ts';
 
 export type MessageFormat = 'json' | 'adtekio';
 
 export interface BatchDeps {
-  /** Turns a decoded line into the message value (JSON or the original text format). */
-  render: (line: EventLine, rawParams: string, nowMs: number) => string;
+  /** Turns a decoded line into the message value (JSON or the original text format) and its stats header. */
+  render: Render;
   topicPrefix: string;
   /** Sees each line that was rendered (the attribution keeps the clicks to index them). */
   onLine?: (line: EventLine) => void;
@@ -49,14 +50,16 @@ export function prepareBatch(raw: readonly string[], deps: BatchDeps, nowMs: num
       continue;
     }
     const { line, rawParams } = decoded;
-    let value: string;
+    let rendered: Rendered;
     try {
-      value = deps.render(line, rawParams, nowMs);
+      rendered = deps.render(line, rawParams, nowMs);
     } catch (err) {
       batch.invalid.push(deadLetter(text, `render_failed: ${(err as Error).message}`, nowMs));
       continue;
     }
-    batch.messages.push({ topic: deps.topicPrefix + line.topic, key: messageKey(line), value });
+    const message: OutgoingMessage = { topic: deps.topicPrefix + line.topic, key: messageKey(line), value: rendered.value };
+    if (rendered.stats !== undefined) message.stats = rendered.stats;
+    batch.messages.push(message);
     batch.klags.push(Math.max(0, nowMs / 1000 - line.ts));
     deps.onLine?.(line);
   }

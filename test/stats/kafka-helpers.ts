@@ -12,8 +12,8 @@ export async function createStatsTopics(prefix: string, partitions = 4): Promise
   }
 }
 
-/** Produces enriched events keyed by their id, as the worker does. */
-export async function produceEvents(topic: string, values: { key: string; value: string }[]): Promise<void> {
+/** Produces enriched events keyed by their id, as the worker does (its stats header only where given). */
+export async function produceEvents(topic: string, values: { key: string; value: string; headers?: Record<string, string> }[]): Promise<void> {
   const producer = new Producer({
     clientId: 'stats-test-producer',
     bootstrapBrokers: inject('kafkaBootstrap').split(','),
@@ -23,7 +23,7 @@ export async function produceEvents(topic: string, values: { key: string; value:
   });
   try {
     for (let i = 0; i < values.length; i += 500) {
-      await producer.send({ messages: values.slice(i, i + 500).map((v) => ({ topic, key: v.key, value: v.value })) });
+      await producer.send({ messages: values.slice(i, i + 500).map((v) => ({ topic, key: v.key, value: v.value, ...(v.headers ? { headers: v.headers } : {}) })) });
     }
   } finally {
     await producer.close();

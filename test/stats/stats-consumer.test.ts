@@ -11,6 +11,7 @@ import { silentLogger, testSql } from '../support/fixtures.ts';
 import { uniqueKafkaPrefix } from '../support/kafka-consumer.ts';
 import { createStatsTopics, produceEvents, waitFor } from './kafka-helpers.ts';
 import { enrichedJson, HASH_KEY } from './support.ts';
+import { STATS_HEADER, statsHeaderOf } from '../../src/shared/stats-fields.ts';
 
 const client = testSql();
 const db = createDb(client);
@@ -85,6 +86,25 @@ describe('the stats consumer', () => {
     expect(await counted(linkId)).toBe(4_000);
     await second.consumer.stop();
   }, 180_000);
+
+  it("reads the worker's stats header instead of the message, and the message when the header is not one it knows", async () => {
+    const prefix = uniqueKafkaPrefix();
+    await createStatsTopics(prefix);
+    const [inText, headerWins, valueWins] = [nextLink++, nextLink++, nextLink++];
+    const header = (linkId: number, id: string) => statsHeaderOf(JSON.parse(enrichedJson({ linkId, id, ts: TS, lookupKey: 'h1' }))) as string;
+    const ids = Array.from({ length: 3 }, () => randomUUID());
+    await produceEvents(`${prefix}clicks`, [
+      // The original text format: no JSON to parse, counted from its header.
+      { key: ids[0] as string, value: '/t/click country=DE&ts=1 click_id=x', headers: { [STATS_HEADER]: header(inText, ids[0] as string) } },
+      // The header is what counts, not the message beside it.
+      { key: ids[1] as string, value: enrichedJson({ linkId: valueWins, id: ids[1] as string, ts: TS }), headers: { [STATS_HEADER]: header(headerWins, ids[1] as string) } },
+      // A later version's header is not read: the message is.
+      { key: ids[2] as string, value: enrichedJson({ linkId: valueWins, id: ids[2] as string, ts: TS }), headers: { 'clicktrack-stats-2': '{"a":1}' } },
+    ]);
+    startConsumer(prefix);
+    await waitFor(async () => (await counted(inText)) + (await counted(headerWins)) + (await counted(valueWins)) >= 3, 60_000, '3 clicks counted');
+    expect([await counted(inText), await counted(headerWins), await counted(valueWins)]).toEqual([1, 1, 1]);
+  }, 120_000);
 
   it('keeps counts exact with two consumers splitting the partitions', async () => {
     const prefix = uniqueKafkaPrefix();

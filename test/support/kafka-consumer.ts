@@ -13,6 +13,7 @@ export function uniqueKafkaPrefix(): string {
 export interface ConsumedMessage {
   key: string | undefined;
   value: string;
+  headers: Map<string, string>;
 }
 
 /** Reads `topic` from the beginning until `count` messages arrived or `timeoutMs` passed. */
@@ -41,7 +42,7 @@ export async function readTopicUntil(
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       stream.on('data', (message) => {
-        messages.push({ key: message.key || undefined, value: message.value });
+        messages.push({ key: message.key || undefined, value: message.value, headers: message.headers });
         if (done(messages)) {
           clearTimeout(timer);
           resolve();

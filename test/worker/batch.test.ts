@@ -27,3 +27,17 @@ describe('prepareBatch keys', () => {
     expect(value).not.toHaveProperty('click_id');
   });
 });
+
+describe('prepareBatch stats header', () => {
+  it('gives a click and an impression the statistics fields, in either format, and other events none', () => {
+    const click = raw({ params: { click_id: 'c-1', link_id: '9', platform: 'ios', lookup_key: 'k1' } });
+    const impression = raw({ topic: 'impressions', type: '/t/imp', params: { impression_id: 'i-1', link_id: '9' } });
+    const other = raw({ topic: 'installs', type: '/t/install', params: { click_id: 'c-2' } });
+    for (const format of ['json', 'adtekio'] as const) {
+      const { messages } = prepareBatch([click, impression, other], { render: createRenderer({ lookup: () => ({ country: 'DE' }) }, format), topicPrefix: 'p.' }, NOW_MS);
+      expect(JSON.parse(messages[0]?.stats ?? 'null')).toEqual(['/t/click', 'c-1', 9, 1_700_000_000, false, 'ios', 'DE', 'smartphone', 'iOS', 'Mobile Safari', '', '', '', 'k:k1']);
+      expect(JSON.parse(messages[1]?.stats ?? 'null')).toMatchObject({ 0: '/t/imp', 1: 'i-1', 13: '' });
+      expect(messages[2]?.stats).toBeUndefined();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANDROID_UA, IPHONE_UA, TARGETS, insertLink, testRedis, testSql, uniqueKey } from '../support/fixtures.ts';
+import { STATS_HEADER } from '../../src/shared/stats-fields.ts';
 import { readTopic } from '../support/kafka-consumer.ts';
 import { startTestRuntime } from '../support/web-runtime.ts';
 import { startTestWorker } from '../support/worker-runtime.ts';
@@ -57,6 +58,11 @@ describe('worker delivery into Kafka', () => {
       expect(new Date(iphone.received_at).getTime()).toBe(iphone.ts * 1000);
       expect(iphone.klag).toBeGreaterThanOrEqual(0);
 
+      // Each click carries the statistics' fields as a header (shared/stats-fields.ts).
+      const header = (ua: string) => JSON.parse(messages.find((m) => JSON.parse(m.value).user_agent === ua)?.headers.get(STATS_HEADER) ?? 'null');
+      expect(header(IPHONE_UA)).toEqual(['/t/click', iphone.click_id, link.id, iphone.ts, false, 'ios', 'US', 'smartphone', 'iOS', 'Mobile Safari', '', 'launch', 'meta', expect.stringMatching(/^[ka]:/)]);
+      // A bot has no visitor identity: the statistics never count it as one.
+      expect(header(GOOGLEBOT)).toMatchObject({ 4: true, 13: '' });
       expect(byUa.get(ANDROID_UA)).toMatchObject({ platform: 'android', device: { type: 'smartphone' }, bot: false, country: 'US' });
       expect(byUa.get(GOOGLEBOT)).toMatchObject({ bot: true, bot_name: 'Googlebot' });
       expect(byUa.get(FACEBOOK)).toMatchObject({ bot: true, bot_name: 'facebookexternalhit' });
@@ -101,6 +107,8 @@ describe('worker delivery into Kafka', () => {
       expect(message?.value).toMatch(
         /^\/t\/click bot_name&country=DE&device=smartphone&device_name=iPhone&ip=3160898477&klag=\d+&platform=ios&ts=\d+ click_id=c1&adid=ABC$/,
       );
+      // The statistics read the header, so they count clicks in this format too.
+      expect(JSON.parse(message?.headers.get(STATS_HEADER) ?? 'null')).toMatchObject({ 0: '/t/click', 1: 'c1', 6: 'DE' });
     } finally {
       await worker.stop();
     }

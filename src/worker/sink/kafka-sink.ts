@@ -1,6 +1,7 @@
 import { Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka';
 import type { KafkaConnection } from '../../shared/kafka-options.ts';
-import type { EventSink } from './event-sink.ts';
+import { STATS_HEADER } from '../../shared/stats-fields.ts';
+import type { EventSink, OutgoingMessage } from './event-sink.ts';
 
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
@@ -10,6 +11,10 @@ export interface KafkaSinkOptions extends KafkaConnection {
   /** One produce request's deadline; the drain loop retries a failed batch with backoff. */
   timeoutMs?: number;
 }
+
+// The stats header goes as a Kafka header, which every other consumer can ignore.
+const toRecord = ({ topic, key, value, stats }: OutgoingMessage) =>
+  stats === undefined ? { topic, key, value } : { topic, key, value, headers: { [STATS_HEADER]: stats } };
 
 /**
  * An idempotent producer with acks from every in-sync replica: a message Kafka confirmed
@@ -34,7 +39,7 @@ export function createKafkaSink(options: KafkaSinkOptions): EventSink {
     name: `kafka ${options.bootstrapBrokers.join(',')}`,
     async send(messages) {
       if (messages.length === 0) return;
-      await producer.send({ messages });
+      await producer.send({ messages: messages.map(toRecord) });
     },
     async close() {
       await producer.close();
