@@ -151,15 +151,29 @@ export function rollUp(events: readonly StatsEvent[]): BatchRollups {
 
 /** Gives each hourly row its combination's id; answers the combinations, each once, by id. */
 function dimSets(hourly: HourlyRow[], rowKeys: readonly number[], keys: Float64Array, textCount: number): DimSetRow[] {
-  // A combination's ranks name it within the batch, as one number while they fit in one.
-  const asNumber = textCount ** TEXTS.length < Number.MAX_SAFE_INTEGER;
+  // A combination named by one number within the batch: each dimension's values numbered
+  // apart (a batch has a few platforms, countries, campaigns...), the numbers in mixed radix,
+  // while their product stays exact. (With the ranks among all the batch's texts as digits, a
+  // day's backlog of the stats bench never fit, and a string per row cost more than the rest.)
+  const width = TEXTS.length;
+  const dense = new Int32Array(width * textCount).fill(-1);
+  const counts = new Array<number>(width).fill(0);
+  for (const at of rowKeys) {
+    for (let t = 0; t < width; t++) {
+      const slot = t * textCount + (keys[at + 4 + t] as number);
+      if ((dense[slot] as number) >= 0) continue;
+      dense[slot] = counts[t] as number;
+      counts[t] = (counts[t] as number) + 1;
+    }
+  }
+  const asNumber = counts.reduce((product, n) => product * n, 1) < Number.MAX_SAFE_INTEGER;
   const byRanks = new Map<number | string, DimSetRow>();
   for (let r = 0; r < hourly.length; r++) {
     const row = hourly[r] as HourlyRow;
     const at = (rowKeys[r] as number) + 4;
     let ranks: number | string = 0;
-    if (asNumber) for (let t = TEXTS.length - 1; t >= 0; t--) ranks = ranks * textCount + (keys[at + t] as number);
-    else ranks = keys.subarray(at, at + TEXTS.length).join(',');
+    if (asNumber) for (let t = width - 1; t >= 0; t--) ranks = ranks * (counts[t] as number) + (dense[t * textCount + (keys[at + t] as number)] as number);
+    else ranks = keys.subarray(at, at + width).join(',');
     let set = byRanks.get(ranks);
     if (!set) {
       const texts = TEXTS.map((field) => row.event[field]);

@@ -48,4 +48,17 @@ describe('the rows a consumer session knows stored', () => {
     // Past the bound it starts over: visitor 1 is inserted again, which costs only a probe.
     expect(seen([click(1, 'US', 1n)], stored).visitors).toHaveLength(1);
   });
+
+  it('tells visitors of links and days apart, and keeps no key it cannot make exactly', () => {
+    const stored = createStoredRows();
+    const day = Math.floor(T0 / 86_400);
+    // Link 2 on day d and link 1 on day d + 10^6 would share a careless key.
+    seen([click(2, 'US', 5n)], stored);
+    expect(seen([click(1, 'US', 5n, T0 + 1_000_000 * 86_400)], stored).visitors).toEqual([`1:${day + 1_000_000}:5`]);
+    // Past 2^53 the key would round: such a link's visitor rows always go in.
+    const huge = 2 ** 50;
+    expect(seen([click(huge, 'US', 5n)], stored).visitors).toHaveLength(1);
+    expect(seen([click(huge + 1, 'US', 5n)], stored).visitors).toHaveLength(1);
+    expect(seen([click(huge, 'US', 5n)], stored).visitors).toHaveLength(1);
+  });
 });
