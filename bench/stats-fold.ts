@@ -21,11 +21,9 @@ const DEVICES = [['smartphone', 'iOS', 'Mobile Safari'], ['smartphone', 'Android
 export function benchEvents(n: number, spreadSeconds = 86_400, now = Math.floor(Date.now() / 1000)): StatsEvent[] {
   const hashVisitor = createVisitorHasher('bench');
   const events = Array.from({ length: n }, (_, i): StatsEvent => {
-    const id = randomUUID();
     const [device, os, browser] = DEVICES[(i * 7) % DEVICES.length] as string[];
     return {
-      id,
-      key: eventKey(id),
+      key: eventKey(randomUUID()),
       linkId: (i % 1000) + 1,
       ts: now - (i % spreadSeconds),
       kind: 1,

@@ -20,11 +20,14 @@ export interface Prepared {
   batch: PreparedBatch | undefined;
 }
 
-// A batch of 10,000 messages is about 7 MB of text and twice that parsed, all of it garbage
-// once its parameters are built. A young generation that holds a whole batch lets most of it
-// die there instead of being copied to the old generation: with 16 MB, V8's GC helper threads
-// used 10-13 µs of CPU an event, as much as half the thread's own; 64 MB took about a fifth
-// off that, alternated in the same minutes (README, Statistics benchmarks).
+// A batch of 10,000 messages is about 7 MB of JSON (1.5 MB of stats headers) and more parsed,
+// all of it garbage once its parameters are built. A young generation that holds a whole
+// batch lets most of it die there instead of being copied to the old generation: with 16 MB,
+// V8's GC helper threads used 10-13 µs of CPU an event, as much as half the thread's own;
+// 64 MB took about a fifth off that, alternated in the same minutes (README, Statistics
+// benchmarks). A process flag wins over this limit: under the Procfile's
+// `--max-semi-space-size=8` the thread's semi-spaces are 8 MB too (`--trace-gc-nvp`), and
+// 16 or 32 there folded no faster while RSS grew by 20 and 80 MB (README).
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 64, maxOldGenerationSizeMb: 128 };
 
 export interface BatchPreparer {

@@ -13,8 +13,7 @@ export interface EventSource {
 
 /** The part of an enriched event (the Kafka JSON message) the statistics keep. */
 export interface StatsEvent {
-  id: string;
-  /** The dedupe key of `id` (event-key.ts). */
+  /** The dedupe key of the event's id (event-key.ts); the id itself is not kept. */
   key: bigint;
   linkId: number;
   /** Unix seconds when the tracker received the request. */
@@ -78,7 +77,6 @@ function fromFields(fields: StatsFields, hashVisitor: VisitorHasher, source: Eve
   if (!id || !Number.isSafeInteger(linkId) || linkId <= 0) return { skip: 'no_id' };
   if (!Number.isFinite(ts) || ts < 0 || ts > 32_503_680_000) return { skip: 'bad_ts' };
   const event: StatsEvent = {
-    id,
     key: eventKey(id),
     linkId,
     ts: Math.floor(ts),

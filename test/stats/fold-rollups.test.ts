@@ -25,7 +25,7 @@ const eventArb = fc.record({
   visitor: fc.option(fc.bigInt({ min: -3n, max: 3n })),
 });
 type RawEvent = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
-const toEvent = (e: RawEvent, i: number): StatsEvent => ({ ...e, id: String(i), key: BigInt(i) });
+const toEvent = (e: RawEvent, i: number): StatsEvent => ({ ...e, key: BigInt(i) });
 
 type Fields = Omit<StatsEvent, 'id' | 'key' | 'source'>;
 const category = (e: Fields) => (e.kind === KIND_CLICK ? (e.bot ? 'botClicks' : 'clicks') : e.bot ? 'botImpressions' : 'impressions');
@@ -113,7 +113,7 @@ describe('rollUp: a batch grouped in JavaScript into the rows each rollup gains'
   });
 
   it('merges the rows of one key when two combinations’ ids collide, and leaves the rest as they are', () => {
-    const e = (linkId: number, platform: string): StatsEvent => ({ id: String(linkId), key: BigInt(linkId), linkId, ts: T0, kind: KIND_CLICK, bot: false, platform, country: '', device: '', os: '', browser: '', referrer: '', campaign: '', network: '', visitor: null });
+    const e = (linkId: number, platform: string): StatsEvent => ({ key: BigInt(linkId), linkId, ts: T0, kind: KIND_CLICK, bot: false, platform, country: '', device: '', os: '', browser: '', referrer: '', campaign: '', network: '', visitor: null });
     const row = (linkId: number, platform: string, dimSet: bigint, count: number): HourlyRow => ({ event: e(linkId, platform), hour: T0, dimSet, count });
     // Link 1: 'a' and 'c' collided (both 7n); link 2's 7n is another key.
     const rows = [row(1, 'a', 7n, 2), row(1, 'b', 8n, 3), row(1, 'c', 7n, 4), row(2, 'a', 7n, 5)];

@@ -7,7 +7,6 @@ import { createStoredRows } from '../../src/stats/stored-rows.ts';
 const T0 = Date.UTC(2026, 2, 10, 10) / 1000;
 let next = 1;
 const click = (linkId: number, country: string, visitor: bigint | null, ts = T0): StatsEvent => ({
-  id: String(next),
   key: BigInt(next++),
   linkId,
   ts,
