@@ -137,7 +137,7 @@ if (!only || only === 'attribution') {
 }
 
 if (!only || only === 'stats') {
-  // Enough that starting the consumer (joining the group, its thread) is a small part of a round.
+  // Rates count from each side's first output (bench/stats.ts, watchRate); from their starts too.
   const events = Number(process.env.BENCH_STATS_EVENTS ?? 300_000);
   const statsRounds = Number(process.env.BENCH_STATS_ROUNDS ?? 3);
   const liveRounds = Number(process.env.BENCH_STATS_LIVE_ROUNDS ?? 1);
@@ -147,7 +147,12 @@ if (!only || only === 'stats') {
   const freshRate = Number(process.env.BENCH_FRESH_RATE ?? 5_000);
   const freshSeconds = Number(process.env.BENCH_FRESH_SECONDS ?? 20);
   const s = await benchStatsConsumer({ adminUrl, redisUrl, events, rounds: statsRounds, liveRounds, batchSize: Number(process.env.STATS_BATCH_SIZE ?? 10_000), freshRate, freshSeconds });
-  for (const [i, w] of s.worker.entries()) console.log(`  round ${i + 1} (${s.spread[i] === LIVE_SECONDS ? 'live clicks' : "a day's backlog"}): worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}  (${Math.round(s.foldShare[i]! * 100)}% of its time in fold transactions)`);
+  for (const [i, w] of s.worker.entries()) {
+    const fromStart = `from their starts: ${fmt(s.workerFromStart[i]!)} and ${fmt(s.statsFromStart[i]!)}, ratio ${(s.statsFromStart[i]! / s.workerFromStart[i]!).toFixed(2)}`;
+    console.log(
+      `  round ${i + 1} (${s.spread[i] === LIVE_SECONDS ? 'live clicks' : "a day's backlog"}): worker enriched drain ${fmt(w)} lines/s  stats consumer ${fmt(s.stats[i]!)} events/s  ratio ${(s.stats[i]! / w).toFixed(2)}  (${fromStart}; ${Math.round(s.foldShare[i]! * 100)}% of its time in fold transactions)`,
+    );
+  }
   for (const [i, c] of s.cpu.entries()) console.log(`  round ${i + 1}: CPU per folded event: Postgres ${c.postgres.toFixed(1)} µs, Kafka broker ${c.broker.toFixed(1)} µs, the consumer ${c.consumer.toFixed(1)} µs (${Object.entries(c.threads).map(([name, us]) => `${name} ${us.toFixed(1)}`).join(', ')})`);
   const p = s.process;
   console.log(`  the stats process as the Procfile starts it, on a backlog of ${fmt(p.events)}: ${fmt(p.perSecond)} events/s from its first count (${p.startSeconds.toFixed(1)} s after spawning it), peak RSS ${p.peakRssMb.toFixed(0)} MB`);
