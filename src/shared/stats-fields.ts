@@ -1,4 +1,4 @@
-import { IMPRESSION_TYPE } from './click-line.ts';
+import { IMPRESSION_TYPE, USER_AGENT_MAX_CHARS } from './click-line.ts';
 
 /**
  * What the statistics take from a click or an impression, in the order of the stats header.
@@ -34,22 +34,26 @@ export const STATS_HEADER = 'clicktrack-stats-1';
 
 const CLICK_TYPE = '/t/click';
 const FIELD_COUNT = 14;
-// Where each text field of StatsFields is, and the most of it kept.
-const TEXT_LIMITS: ReadonlyArray<readonly [number, number]> = [
-  [0, 128],
-  [1, 64],
-  [5, 16],
-  [6, 8],
-  [7, 32],
-  [8, 64],
-  [9, 64],
-  [10, 253],
-  [11, 256],
-  [12, 256],
-  [13, 1_200],
+// The most of each text field kept, and where it is in StatsFields: the worker cuts to these,
+// and a header holding more is not one of ours. (An identity without a lookup key is
+// `a:` + address + `|` + user agent.)
+const MAX = { type: 128, id: 64, platform: 16, country: 8, device: 32, os: 64, browser: 64, referrer: 253, campaign: 256, network: 256, identity: 2 + 128 + 1 + USER_AGENT_MAX_CHARS };
+const TEXT_AT: ReadonlyArray<readonly [number, number]> = [
+  [0, MAX.type],
+  [1, MAX.id],
+  [5, MAX.platform],
+  [6, MAX.country],
+  [7, MAX.device],
+  [8, MAX.os],
+  [9, MAX.browser],
+  [10, MAX.referrer],
+  [11, MAX.campaign],
+  [12, MAX.network],
+  [13, MAX.identity],
 ];
 
 function text(value: unknown, max = 128): string {
+  // 128: an address or a lookup key.
   return typeof value === 'string' ? value.slice(0, max) : '';
 }
 
@@ -70,25 +74,24 @@ export interface EventShape {
 /** The fields of an event; checking them (a counted type, an id, a link, a time) is the reader's part. */
 export function statsFieldsOf(raw: EventShape): StatsFields {
   const params = raw.params ?? {};
-  const type = text(raw.type);
-  const click = type === CLICK_TYPE;
+  const click = raw.type === CLICK_TYPE;
   const bot = raw.bot === true;
   const lookupKey = text(params.lookup_key);
-  const identity = click && !bot ? (lookupKey ? `k:${lookupKey}` : `a:${text(raw.ip)}|${text(raw.user_agent, 1024)}`) : '';
+  const identity = click && !bot ? (lookupKey ? `k:${lookupKey}` : `a:${text(raw.ip)}|${text(raw.user_agent, USER_AGENT_MAX_CHARS)}`) : '';
   return [
-    type,
-    text(click ? params.click_id : params.impression_id, 64),
+    text(raw.type, MAX.type),
+    text(click ? params.click_id : params.impression_id, MAX.id),
     Number(params.link_id),
     Number(raw.ts),
     bot,
-    text(params.platform, 16),
-    text(raw.country, 8),
-    text(raw.device?.type, 32),
-    text(raw.os?.name, 64),
-    text(raw.browser?.name, 64),
-    text(params.referer_host, 253),
-    text(params.campaign, 256),
-    text(params.network, 256),
+    text(params.platform, MAX.platform),
+    text(raw.country, MAX.country),
+    text(raw.device?.type, MAX.device),
+    text(raw.os?.name, MAX.os),
+    text(raw.browser?.name, MAX.browser),
+    text(params.referer_host, MAX.referrer),
+    text(params.campaign, MAX.campaign),
+    text(params.network, MAX.network),
     identity,
   ];
 }
@@ -107,7 +110,7 @@ export function parseStatsHeader(value: string): StatsFields | undefined {
     return undefined;
   }
   if (!Array.isArray(fields) || fields.length !== FIELD_COUNT || typeof fields[4] !== 'boolean') return undefined;
-  for (const [at, max] of TEXT_LIMITS) {
+  for (const [at, max] of TEXT_AT) {
     const v = fields[at];
     if (typeof v !== 'string' || v.length > max) return undefined;
   }
