@@ -1,9 +1,17 @@
 import { decodeLine, IMPRESSION_TYPE, type EventLine } from '../shared/click-line.ts';
 import { TRACK_TYPE } from '../shared/track-event.ts';
-import type { Render, Rendered } from './render.ts';
 import type { OutgoingMessage } from './sink/event-sink.ts';
 
 export type MessageFormat = 'json' | 'adtekio';
+
+/** A message value and, for a click or an impression, its stats header (shared/stats-fields.ts). */
+export interface Rendered {
+  value: string;
+  stats?: string | undefined;
+}
+
+/** Turns a decoded line into its message (render.ts). */
+export type Render = (line: EventLine, rawParams: string, nowMs: number) => Rendered;
 
 export interface BatchDeps {
   /** Turns a decoded line into the message value (JSON or the original text format) and its stats header. */

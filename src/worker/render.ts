@@ -1,17 +1,8 @@
-import type { EventLine } from '../shared/click-line.ts';
 import { statsHeaderOf } from '../shared/stats-fields.ts';
-import type { MessageFormat } from './batch.ts';
+import type { MessageFormat, Render } from './batch.ts';
 import { createEnricher, toAdtekioMessage } from './enrich/enrich.ts';
 import type { GeoLookup } from './enrich/geoip.ts';
 import { createAgentParser } from './enrich/user-agent.ts';
-
-/** A message value and, for a click or an impression, its stats header (shared/stats-fields.ts). */
-export interface Rendered {
-  value: string;
-  stats?: string | undefined;
-}
-
-export type Render = (line: EventLine, rawParams: string, nowMs: number) => Rendered;
 
 /** Enriches a line and writes it as the Kafka message value in the configured format. */
 export function createRenderer(geo: GeoLookup, format: MessageFormat, enrich = true): Render {
