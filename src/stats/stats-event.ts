@@ -90,7 +90,8 @@ function fromFields(fields: StatsFields, hashVisitor: VisitorHasher, source: Eve
     referrer,
     campaign,
     network,
-    visitor: identity ? hashVisitor(identity) : null,
+    // Only a human click is a visitor, whatever a header says.
+    visitor: kind === KIND_CLICK && !bot && identity ? hashVisitor(identity) : null,
   };
   if (source) event.source = source;
   return event;

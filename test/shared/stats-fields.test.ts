@@ -62,6 +62,12 @@ describe('the stats header', () => {
     ]);
     // No lookup key: the address and agent stand for the visitor, as in the message.
     expect(statsFieldsOf({ ...click, params: { ...click.params, lookup_key: undefined } })[13]).toBe('a:198.51.100.7|Mozilla/5.0 (iPhone)');
+    // A header that names a visitor for a bot or an impression does not make one.
+    const forged = (type: string, bot: boolean) =>
+      JSON.stringify(['/t/click', 'c-9', 7, 1_700_000_000, bot, 'ios', 'US', '', '', '', '', '', '', 'k:v1'].map((v, i) => (i === 0 ? type : v)));
+    expect(toStatsEvent(forged('/t/click', false), hashVisitor)).toMatchObject({ visitor: expect.any(BigInt) });
+    expect(toStatsEvent(forged('/t/click', true), hashVisitor)).toMatchObject({ visitor: null });
+    expect(toStatsEvent(forged('/t/imp', false), hashVisitor)).toMatchObject({ visitor: null });
     expect(statsHeaderOf({ ...click, type: '/v1/track' })).toBeUndefined();
     expect(statsHeaderOf({ ...click, type: undefined })).toBeUndefined();
   });
