@@ -22,6 +22,9 @@ export interface EventLine {
 
 export const USER_AGENT_MAX_CHARS = 1024;
 
+/** The type of a click line (`GET /t/click/:slug`); its id is `click_id`. */
+export const CLICK_TYPE = '/t/click';
+
 /** The type of an impression line; the worker names its id `impression_id` by it. */
 export const IMPRESSION_TYPE = '/t/imp';
 

@@ -1,4 +1,4 @@
-import { IMPRESSION_TYPE, USER_AGENT_MAX_CHARS } from './click-line.ts';
+import { CLICK_TYPE, IMPRESSION_TYPE, USER_AGENT_MAX_CHARS } from './click-line.ts';
 
 /**
  * What the statistics take from a click or an impression, in the order of the stats header.
@@ -32,7 +32,6 @@ export type StatsFields = [
  */
 export const STATS_HEADER = 'clicktrack-stats-1';
 
-const CLICK_TYPE = '/t/click';
 const FIELD_COUNT = 14;
 // The most of each text field kept, and where it is in StatsFields: the worker cuts to these,
 // and a header holding more is not one of ours. (An identity without a lookup key is

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { boundedMemo } from '../shared/bounded-memo.ts';
+import { CLICK_TYPE, IMPRESSION_TYPE } from '../shared/click-line.ts';
 import { eventKey } from './event-key.ts';
 import { parseStatsHeader, statsFieldsOf, type EventShape, type StatsFields } from '../shared/stats-fields.ts';
 import { KIND_CLICK, KIND_IMPRESSION } from './stats-schema.ts';
@@ -46,7 +47,7 @@ export function createVisitorHasher(key: string, remember = 100_000): VisitorHas
   return boundedMemo((identity) => createHmac('sha256', key).update(identity).digest().readBigInt64BE(0), remember);
 }
 
-const KINDS: Record<string, number> = { '/t/click': KIND_CLICK, '/t/imp': KIND_IMPRESSION };
+const KINDS: Record<string, number> = { [CLICK_TYPE]: KIND_CLICK, [IMPRESSION_TYPE]: KIND_IMPRESSION };
 // JSON arrays are never messages (the worker writes objects or the original text format):
 // a value that starts with one is a stats header (the consumer passes those on instead).
 const ARRAY_START = 0x5b;

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { CLICK_TYPE } from '../../shared/click-line.ts';
 import { LinkLookupError } from '../../links/link-cache.ts';
 import { readAdIds } from '../click/ad-ids.ts';
 import { chooseTarget } from '../click/choose-target.ts';
@@ -24,7 +25,6 @@ export interface ClickRouteDeps extends EventRouteDeps {
 }
 
 export const CLICK_TOPIC = 'clicks';
-export const CLICK_TYPE = '/t/click';
 
 // A cached redirect is a lost click; the visitor's query may carry ad ids that must not
 // leak to the target through the Referer header.

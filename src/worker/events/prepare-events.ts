@@ -1,4 +1,4 @@
-import { decodeLine, type EventLine } from '../../shared/click-line.ts';
+import { CLICK_TYPE, decodeLine, type EventLine } from '../../shared/click-line.ts';
 import { isTrackLine, TRACK_TOPIC, TRACK_TYPE } from '../../shared/track-event.ts';
 import { attributeEvents, type Attribution, type AttributionSettings, type PendingEvent } from '../attribution/attributor.ts';
 import type { ClickIndex } from '../attribution/click-index.ts';
@@ -31,7 +31,6 @@ export interface EventPrepareDeps extends Omit<BatchDeps, 'onLine'> {
   oldestWaitingTs: () => Promise<number | undefined>;
 }
 
-const CLICK_TYPE = '/t/click';
 const MAX_DATE_MS = 8.64e15;
 
 /** The event's corrected time in ms (the `timestamp` param), else when the server received it. */
