@@ -91,7 +91,8 @@ export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonl
   }
   if (hours.length > 0) {
     const list = sql.join(hours.map((b) => sql`(${iso(b.start)}, ${b.sign}::int)`), sql`, `);
-    const sum = (kind: number, bot: boolean) => sql`(c.sign * coalesce(sum(h.count) filter (where h.kind = ${sql.raw(String(kind))} and ${bot ? sql`h.bot` : sql`not h.bot`}), 0))::bigint`;
+    // Each row signed as it comes: the outer sums add them up with the blocks' rows.
+    const count = (kind: number, bot: boolean) => sql`c.sign * case when h.kind = ${sql.raw(String(kind))} and ${bot ? sql`h.bot` : sql`not h.bot`} then h.count else 0 end`;
     // For a list of links, each link's hour is one range of stats_hourly's key (link, hour),
     // whatever plan a prepared statement settles on; for all links, each hour is one range of
     // its hour index.
@@ -99,10 +100,9 @@ export function linkSource(q: Pick<StatsQuery, 'from' | 'to'>, linkIds?: readonl
       ? sql`unnest(${numberArray(linkIds)}::bigint[]) as k(link_id) cross join (values ${list}) as c(start, sign)
           join stats_hourly h on h.link_id = k.link_id and h.hour = c.start`
       : sql`(values ${list}) as c(start, sign) join stats_hourly h on h.hour = c.start`;
-    parts.push(sql`select h.hour, h.link_id as value, ${sum(KIND_CLICK, false)} as clicks, ${sum(KIND_IMPRESSION, false)} as impressions,
-      ${sum(KIND_CLICK, true)} as bot_clicks, ${sum(KIND_IMPRESSION, true)} as bot_impressions
-    from ${rows}
-    group by h.hour, h.link_id, c.sign`);
+    parts.push(sql`select h.hour, h.link_id as value, ${count(KIND_CLICK, false)} as clicks, ${count(KIND_IMPRESSION, false)} as impressions,
+      ${count(KIND_CLICK, true)} as bot_clicks, ${count(KIND_IMPRESSION, true)} as bot_impressions
+    from ${rows}`);
   }
   if (parts.length === 0) {
     return sql`select null::timestamptz as hour, 0::bigint as value, 0::bigint as clicks, 0::bigint as impressions, 0::bigint as bot_clicks, 0::bigint as bot_impressions where false`;
