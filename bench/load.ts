@@ -65,7 +65,8 @@ async function loadWithWrk(url: string, seconds: number, headers: Record<string,
     const m = re.exec(stdout);
     if (!m) return 0;
     const scale = m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1;
-    return Number(m[1]) * scale;
+    // wrk prints microseconds (701.00us): scaled, kept to the microsecond, not 0.7010000000000001.
+    return Math.round(Number(m[1]) * scale * 1000) / 1000;
   };
   const total = num(/(\d+) requests in/);
   const bad = num(/Non-2xx or 3xx responses: (\d+)/);
