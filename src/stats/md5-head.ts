@@ -1,9 +1,4 @@
-/**
- * The first 8 bytes of the md5 of a short ASCII string (at most 55 characters, one 64-byte
- * block: every UUID), read as a signed big-endian 64-bit integer; undefined for any other
- * string. RFC 1321, one block only. Checked against node:crypto over random and edge-case
- * strings (test/stats/md5-head.test.ts).
- */
+// RFC 1321's constants: the shift of each step, and the sines' table.
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const SINES = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0);
 const A0 = 0x67452301;
@@ -13,6 +8,12 @@ const D0 = 0x10325476;
 const MAX_CHARS = 55;
 const block = new Int32Array(16);
 
+/**
+ * The first 8 bytes of the md5 of a short ASCII string (at most 55 characters, one 64-byte
+ * block: every UUID), read as a signed big-endian 64-bit integer; undefined for any other
+ * string. RFC 1321, one block only. Checked against node:crypto over random and edge-case
+ * strings (test/stats/md5-head.test.ts).
+ */
 export function md5Head(text: string): bigint | undefined {
   const n = text.length;
   if (n > MAX_CHARS) return undefined;
