@@ -1,5 +1,5 @@
-import { hash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { md5Int64 } from './md5-head.ts';
 
 /**
  * The text dimensions of a click, in `stats_dim_sets`' column order. `stats_hourly` keeps one
@@ -41,7 +41,7 @@ export function dimSetKey(texts: readonly string[]): bigint {
 function md5Key(texts: readonly string[]): bigint {
   let s = '';
   for (const t of texts) s += `${Buffer.byteLength(t)}:${t}`;
-  return hash('md5', s, 'buffer').readBigInt64BE(0);
+  return md5Int64(s);
 }
 
 // The ids of combinations seen before: every batch of a busy link brings the same few again.

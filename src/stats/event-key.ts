@@ -1,5 +1,4 @@
-import { hash } from 'node:crypto';
-import { md5Head } from './md5-head.ts';
+import { md5Int64 } from './md5-head.ts';
 
 /**
  * The dedupe key of an event id: the first 8 bytes of its md5 as a signed bigint, the same
@@ -10,7 +9,7 @@ import { md5Head } from './md5-head.ts';
  * (stats-schema.ts), two ids must share those too: the cost would be one click not counted.
  */
 export function eventKey(id: string): bigint {
-  // A UUID's md5 in JavaScript (md5-head.ts) is a quarter of the one-shot hash's time, which
-  // crosses into C++ and makes a Buffer per event; other ids go the one-shot way.
-  return md5Head(id) ?? hash('md5', id, 'buffer').readBigInt64BE(0);
+  // A UUID's md5 in JavaScript (md5-head.ts) is a quarter of node:crypto's one-shot hash's
+  // time, which crosses into C++ and makes a Buffer per event.
+  return md5Int64(id);
 }

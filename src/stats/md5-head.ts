@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+
 // RFC 1321's constants: the shift of each step, and the sines' table.
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const SINES = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0);
@@ -55,6 +57,15 @@ export function md5Head(text: string): bigint | undefined {
   }
   // The digest's first 8 bytes are a and b, each little-endian; read big-endian.
   return (BigInt(swap(a + A0) | 0) << 32n) | BigInt(swap(b + B0) >>> 0);
+}
+
+/**
+ * The first 8 bytes of the md5 of `text` (UTF-8) as a signed big-endian bigint: in JavaScript
+ * where `md5Head` can (a UUID), else with node:crypto. The dedupe keys and the combination ids
+ * are both made this way (event-key.ts, dim-sets.ts), as their SQL twins are.
+ */
+export function md5Int64(text: string): bigint {
+  return md5Head(text) ?? hash('md5', text, 'buffer').readBigInt64BE(0);
 }
 
 const swap = (v: number) => ((v & 0xff) << 24) | (((v >>> 8) & 0xff) << 16) | (((v >>> 16) & 0xff) << 8) | ((v >>> 24) & 0xff);

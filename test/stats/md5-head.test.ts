@@ -1,7 +1,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { md5Head } from '../../src/stats/md5-head.ts';
+import { md5Head, md5Int64 } from '../../src/stats/md5-head.ts';
 
 const head = (text: string) => hash('md5', text, 'buffer').readBigInt64BE(0);
 
@@ -34,5 +34,9 @@ describe('md5Head', () => {
     expect(md5Head('\u0000')).toBe(head('\u0000'));
     expect(md5Head('café')).toBeUndefined();
     expect(md5Head('日本')).toBeUndefined();
+  });
+
+  it('md5Int64 gives the same for every string, those md5Head refuses included', () => {
+    for (const text of [randomUUID(), '', 'x'.repeat(56), 'x'.repeat(1_000), 'café', '日本', '😀']) expect(md5Int64(text)).toBe(head(text));
   });
 });
